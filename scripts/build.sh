@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the test kernel and its modules (netkit.ko, netkit_rs.ko, netdevsim.ko)
+# in the cached work tree, incrementally.
+#
+# usage: build.sh [extra kbuild arguments, e.g. CLIPPY=1 or a target]
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+. "$REPO/scripts/lib.sh"
+
+TREE=$(python3 "$REPO/scripts/tree.py")
+FRAGMENTS=("$TREE/kernel/configs/kvm_guest.config"
+	   "$REPO/configs/base.config" "$REPO/configs/test.config")
+
+config_hash() {
+	{ echo "tinyconfig"; cat "${FRAGMENTS[@]}" "$TREE/.netkit_rs_base"; } |
+		sha256sum | cut -d' ' -f1
+}
+
+# Every CONFIG_X=y/m/value the fragments ask for must survive olddefconfig:
+# a dependency that is not met silently drops an option (RUST above all).
+verify_config() {
+	local frag line sym val got bad=0
+	for frag in "$REPO/configs/base.config" "$REPO/configs/test.config"; do
+		while IFS= read -r line; do
+			case "$line" in
+			CONFIG_*=n)
+				sym=${line%%=*}
+				if grep -q "^$sym=" "$TREE/.config"; then
+					echo "build: $sym is set, wanted off" >&2; bad=1
+				fi ;;
+			CONFIG_*=*)
+				sym=${line%%=*}; val=${line#*=}
+				got=$(sed -n "s/^$sym=//p" "$TREE/.config")
+				if [ "$got" != "$val" ]; then
+					echo "build: $sym=${got:-unset}, wanted $val" >&2; bad=1
+				fi ;;
+			esac
+		done < "$frag"
+	done
+	[ $bad = 0 ] || die "kernel config is missing options (unmet dependencies?)"
+}
+
+make_config() {
+	local want have
+	want=$(config_hash)
+	have=$(cat "$TREE/.netkit_rs_config" 2>/dev/null || true)
+	if [ -f "$TREE/.config" ] && [ "$want" = "$have" ]; then
+		return 0
+	fi
+	log "generating .config: tinyconfig + ${FRAGMENTS[*]##*/}"
+	kmake tinyconfig >/dev/null
+	(cd "$TREE" && KCONFIG_CONFIG=.config scripts/kconfig/merge_config.sh \
+		-m -Q .config "${FRAGMENTS[@]}" >/dev/null)
+	kmake olddefconfig >/dev/null
+	verify_config
+	echo "$want" > "$TREE/.netkit_rs_config"
+}
+
+log() { printf 'build: %s\n' "$*" >&2; }
+
+kmake rustavailable >/dev/null 2>&1 ||
+	{ kmake rustavailable || true; die "Rust toolchain not usable: run 'make deps'"; }
+make_config
+start=$(date +%s)
+kmake "$@"
+log "kbuild took $(( $(date +%s) - start ))s"

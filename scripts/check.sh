@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: rustfmtcheck, a CLIPPY=1 build, rustdoc, checkpatch on the
+# patch series.  Runs every check, then fails if any failed.
+set -uo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+. "$REPO/scripts/lib.sh"
+
+failed=()
+step() { # step name command...
+	local name=$1 start=$SECONDS; shift
+	echo "check: $name" >&2
+	if "$@"; then
+		echo "check: $name ok ($((SECONDS - start))s)" >&2
+	else
+		echo "check: $name FAILED" >&2
+		failed+=("$name")
+	fi
+}
+
+checkpatch() {
+	"$TREE/scripts/checkpatch.pl" --quiet --no-tree --strict \
+		--ignore FILE_PATH_CHANGES "$REPO"/patches/*.patch
+}
+
+# No unsafe and no raw bindings in the driver: all of that belongs in the
+# abstractions.
+driver_is_safe() {
+	! grep -nE '\bunsafe\b|bindings::' "$REPO"/drivers/net/netkit_rs*.rs
+}
+
+step rustfmtcheck kmake rustfmtcheck
+# CLIPPY=1 changes the Rust command lines, so the normal build afterwards
+# rebuilds the Rust objects again; both are incremental otherwise.
+step clippy kmake CLIPPY=1
+kmake >/dev/null
+step rustdoc kmake rustdoc
+step checkpatch checkpatch
+step driver_has_no_unsafe driver_is_safe
+
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "check: failed: ${failed[*]}" >&2
+	exit 1
+fi
+echo "check: all passed" >&2

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the guest: every suite of one `make test`, results as KTAP
+# files in $OUT for scripts/report.py on the host.
+#
+# usage: guest-test.sh OUT IMPL KSELFTESTS UPSTREAM
+#   OUT         writable results directory (shared with the host)
+#   IMPL        rs | c: the netkit module the suites run against
+#   KSELFTESTS  1 to run the project's kselftests, 0 not to
+#   UPSTREAM    space-separated upstream suites (see upstream_cmd)
+set -u
+
+OUT=$1 IMPL=$2 KSELFTESTS=$3 UPSTREAM=$4
+TREE=${TREE:?}
+ST=$TREE/tools/testing/selftests
+export PYTHONDONTWRITEBYTECODE=1
+
+case $IMPL in
+rs) MOD=netkit_rs OTHER=netkit ;;
+c) MOD=netkit OTHER=netkit_rs ;;
+*) echo "guest: bad IMPL=$IMPL" >&2; exit 2 ;;
+esac
+
+mkdir -p "$OUT/kunit" "$OUT/suites"
+: > "$OUT/guest.ktap"
+n=0
+result() { # result ok|"not ok" name [diagnostic]
+	n=$((n + 1))
+	[ $# -lt 3 ] || printf '# %s\n' "$3" >> "$OUT/guest.ktap"
+	printf '%s %d %s\n' "$1" "$n" "$2" >> "$OUT/guest.ktap"
+}
+check() { # check name command...
+	local name=$1 out; shift
+	if out=$("$@" 2>&1); then
+		result ok "$name"
+	else
+		result "not ok" "$name" "$(echo "$out" | tail -n 3 | tr '\n' ' ')"
+	fi
+}
+
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+uname -r > "$OUT/uname"
+
+# Never let the rtnl-link-netkit alias autoload the implementation not under
+# test: both modules carry it.
+mkdir -p /etc/modprobe.d
+echo "blacklist $OTHER" > /etc/modprobe.d/netkit-impl.conf
+
+# KUnit: built-in suites ran at boot; netkit_rs's run when it loads, so load
+# it first whatever IMPL is, and save every suite's results before unloading.
+check "netkit_rs.load" modprobe netkit_rs
+for r in /sys/kernel/debug/kunit/*/results; do
+	[ -e "$r" ] || continue
+	s=${r%/results}; s=${s##*/}
+	cat "$r" > "$OUT/kunit/$s.ktap"
+done
+if [ "$IMPL" = c ]; then
+	check "netkit_rs.unload" rmmod netkit_rs
+	check "netkit.load" modprobe netkit
+fi
+
+run_suite() { # run_suite name dir command...
+	local name=$1 dir=$2 rc; shift 2
+	echo "guest: running $name" >&2
+	(cd "$dir" && timeout --foreground -k 10 "${SUITE_TIMEOUT:-1800}" "$@") \
+		> "$OUT/suites/$name.ktap" 2> "$OUT/suites/$name.stderr"
+	rc=$?
+	echo "$rc" > "$OUT/suites/$name.rc"
+}
+
+if [ "$KSELFTESTS" = 1 ]; then
+	run_suite kselftest "$ST" make -s --no-print-directory \
+		TARGETS=drivers/net/netkit_rs run_tests
+fi
+
+upstream_cmd() {
+	case $1 in
+	nk_qlease) echo "$ST/net ./nk_qlease.py" ;;
+	link_netns) echo "$ST/net ./link_netns.py" ;;
+	*) return 1 ;;
+	esac
+}
+for u in $UPSTREAM; do
+	if cmd=$(upstream_cmd "$u"); then
+		# shellcheck disable=SC2086 # word splitting intended
+		run_suite "upstream.$u" $cmd
+	else
+		result "not ok" "upstream.$u" "unknown upstream suite $u"
+	fi
+done
+
+check "$MOD.unload" rmmod "$MOD"
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	# Two scans: a fresh leak is reported only once it has been seen twice.
+	echo scan > /sys/kernel/debug/kmemleak
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak > "$OUT/kmemleak.txt"
+fi
+dmesg > "$OUT/dmesg.txt"
+echo done > "$OUT/done"

@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings of the netkit_rs scripts; sourced, not run.
+
+NETKIT_RS_CACHE=${NETKIT_RS_CACHE:-$HOME/.cache/netkit_rs}
+export NETKIT_RS_CACHE
+TREE=${TREE:-$NETKIT_RS_CACHE/linux}
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# The toolchain the project is verified with (see README).
+KBUILD_ARGS=(LLVM=-19 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
+	     RUSTFMT=/usr/bin/rustfmt CLIPPY_DRIVER=/usr/bin/clippy-driver
+	     BINDGEN="$HOME/.cargo/bin/bindgen")
+
+die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
+
+kmake() {
+	make -C "$TREE" -s -j"$(nproc)" "${KBUILD_ARGS[@]}" "$@"
+}

@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Summarise one guest test run as KTAP.
+
+Reads the directory written by scripts/guest-test.sh (and the console log
+that scripts/guest.sh captured), prints every result as one KTAP stream, then
+the line `N passed, N failed, N skipped`.  Exits 1 if anything failed: a test
+case, a suite that did not finish its plan, an expected suite that is
+missing, a kernel splat in the guest log, or a guest that crashed or timed
+out.
+
+usage: report.py OUT [--expect-kunit SUITE ...]
+"""
+
+import argparse
+import os
+import re
+import sys
+
+RESULT = re.compile(r"^(?P<indent>\s*)(?P<ok>ok|not ok) (?P<num>\d+)"
+                    r"(?: -)? ?(?P<name>[^#]*?)\s*(?:#\s*(?P<dir>.*))?$")
+PLAN = re.compile(r"^(?P<indent>\s*)1\.\.(?P<n>\d+)")
+
+# Kernel messages that mean the run is broken, whatever the tests said.
+SPLATS = [
+    r"WARNING: CPU: \d+ PID: \d+",
+    r"\bBUG: ",
+    r"kernel BUG at",
+    r"Oops: ",
+    r"general protection fault",
+    r"Kernel panic",
+    r"possible circular locking dependency",
+    r"possible recursive locking",
+    r"inconsistent lock state",
+    r"suspicious RCU usage",
+    r"INFO: task .* blocked for more than",
+    r"rcu: INFO: .*stall",
+    r"unregister_netdevice: waiting for",
+    r"ref_tracker: .* has \d+/\d+ users",
+    r"refcount_t: ",
+    r"kmemleak: \d+ new suspected memory leaks",
+    r"UBSAN: ",
+    r"KASAN: ",
+]
+SPLAT = re.compile("|".join(SPLATS))
+
+
+class Report:
+    def __init__(self):
+        self.lines = []
+        self.passed = self.failed = self.skipped = 0
+
+    def add(self, ok, name, directive=None, diag=()):
+        for d in diag:
+            self.lines.append(f"# {d}")
+        skip = directive is not None and directive.upper().startswith("SKIP")
+        line = f"{'ok' if ok else 'not ok'} {len(self.lines_results()) + 1} {name}"
+        if directive:
+            line += f" # {directive}"
+        self.lines.append(line)
+        if not ok:
+            self.failed += 1
+        elif skip:
+            self.skipped += 1
+        else:
+            self.passed += 1
+
+    def lines_results(self):
+        return [l for l in self.lines if not l.startswith("#")]
+
+
+def read(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+
+
+def parse_ktap(text, depth):
+    """Results at nesting depth `depth` (0 = outermost), plus their plan.
+
+    The depth is counted in distinct indentations of result lines, so a
+    suite without subtests yields its top-level results.  Lines a subtest
+    prints under kselftest's runner are "# "-prefixed and never match.
+    """
+    found = []
+    for line in text.splitlines():
+        m = RESULT.match(line)
+        if m:
+            found.append((len(m.group("indent")), m))
+    if not found:
+        return [], None
+    levels = sorted({i for i, _ in found})
+    want = levels[min(depth, len(levels) - 1)]
+    results = [(m.group("ok") == "ok", m.group("name").strip(), m.group("dir"))
+               for i, m in found if i == want]
+    plan = None
+    for line in text.splitlines():
+        p = PLAN.match(line)
+        if p and len(p.group("indent")) == want:
+            plan = int(p.group("n"))
+            break
+    return results, plan
+
+
+def add_suite(rep, prefix, text, depth, rc=None):
+    results, plan = parse_ktap(text, depth)
+    for ok, name, directive in results:
+        if directive and directive.upper().startswith(("TODO", "XFAIL")):
+            directive = None if ok else directive
+        rep.add(ok, f"{prefix}.{name}", directive)
+    if plan is not None and plan != len(results):
+        rep.add(False, f"{prefix}.plan",
+                diag=[f"plan was {plan} tests, {len(results)} reported"])
+    if not results:
+        rep.add(False, f"{prefix}.results", diag=["suite reported no results"])
+    if rc is not None and rc not in (0, 4) and all(ok for ok, _, _ in results):
+        rep.add(False, f"{prefix}.exit", diag=[f"exit status {rc}"])
+
+
+def add_kselftest(rep, prefix, text, rc):
+    """kselftest's runner: one top-level result per script, the script's own
+    KTAP nested under "# "; report the nested cases where there are any."""
+    nested, scripts, failed_before = [], 0, rep.failed
+    for line in text.splitlines():
+        if line.startswith("# "):
+            m = RESULT.match(line[2:])
+            if m and not m.group("indent"):
+                nested.append((m.group("ok") == "ok", m.group("name").strip(),
+                               m.group("dir")))
+            continue
+        m = RESULT.match(line)
+        if not m or m.group("indent"):
+            continue
+        scripts += 1
+        ok = m.group("ok") == "ok"
+        script = m.group("name").strip().split(": ")[-1]
+        for n_ok, name, directive in nested:
+            rep.add(n_ok, f"{prefix}.{script}.{name}", directive)
+        if not nested or (not ok and all(o for o, _, _ in nested)):
+            rep.add(ok, f"{prefix}.{script}", m.group("dir"))
+        nested = []
+    if not scripts:
+        rep.add(False, f"{prefix}.results", diag=["suite reported no results"])
+    elif rc not in (None, 0) and rep.failed == failed_before:
+        rep.add(False, f"{prefix}.exit", diag=[f"exit status {rc}"])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--expect-kunit", nargs="*", default=[])
+    ap.add_argument("--expect-suite", nargs="*", default=[])
+    args = ap.parse_args()
+    out = args.out
+    rep = Report()
+
+    guest = read(os.path.join(out, "guest.ktap")) or ""
+    for ok, name, directive in parse_ktap(guest, 0)[0]:
+        rep.add(ok, f"guest.{name}", directive)
+
+    kdir = os.path.join(out, "kunit")
+    suites = sorted(f[:-5] for f in os.listdir(kdir)) if os.path.isdir(kdir) else []
+    for s in suites:
+        # A KUnit suite's results file has the cases at depth 1.
+        add_suite(rep, f"kunit.{s}", read(os.path.join(kdir, f"{s}.ktap")), 1)
+    for s in args.expect_kunit:
+        if s not in suites:
+            rep.add(False, f"kunit.{s}", diag=["KUnit suite did not run"])
+
+    sdir = os.path.join(out, "suites")
+    names = sorted(f[:-5] for f in os.listdir(sdir) if f.endswith(".ktap")) \
+        if os.path.isdir(sdir) else []
+    for s in names:
+        rc = read(os.path.join(sdir, f"{s}.rc"))
+        text = read(os.path.join(sdir, f"{s}.ktap")) or ""
+        rc = int(rc) if rc and rc.strip().isdigit() else None
+        if s == "kselftest":
+            add_kselftest(rep, s, text, rc)
+        else:
+            add_suite(rep, s, text, 0, rc)
+    for s in args.expect_suite:
+        if s not in names:
+            rep.add(False, s, diag=["suite did not run"])
+
+    log = (read(os.path.join(out, "dmesg.txt")) or "") + \
+          (read(os.path.join(out, "console.log")) or "")
+    splats = sorted({l.strip() for l in log.splitlines() if SPLAT.search(l)})
+    rep.add(not splats, "guest.no_kernel_splat", diag=splats[:20])
+    leaks = (read(os.path.join(out, "kmemleak.txt")) or "").strip()
+    rep.add(not leaks, "guest.no_kmemleak",
+            diag=[l for l in leaks.splitlines()[:20]])
+    vrc = (read(os.path.join(out, "vng.rc")) or "").strip()
+    finished = read(os.path.join(out, "done")) is not None
+    rep.add(finished, "guest.finished",
+            diag=[] if finished else
+            [f"guest did not finish (vng exit {vrc or '?'}; 124 = timeout); "
+             f"see {out}/console.log"])
+
+    print("KTAP version 1")
+    print(f"1..{len(rep.lines_results())}")
+    for l in rep.lines:
+        print(l)
+    print(f"{rep.passed} passed, {rep.failed} failed, {rep.skipped} skipped")
+    return 1 if rep.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
