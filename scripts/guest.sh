@@ -41,7 +41,7 @@ else
 fi
 
 # What the guest sees of our settings.
-GUEST_ENV="export TREE='$TREE' IMPL='$IMPL' PATH=\"\$PATH:/usr/sbin:/sbin\";"
+GUEST_ENV="export TREE='$TREE' IMPL='$IMPL' PATH=/usr/sbin:/usr/bin:/sbin:/bin:\"\$PATH\";"
 
 demo() {
 	cat <<EOF
