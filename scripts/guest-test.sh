@@ -96,5 +96,6 @@ if [ -e /sys/kernel/debug/kmemleak ]; then
 	echo scan > /sys/kernel/debug/kmemleak
 	cat /sys/kernel/debug/kmemleak > "$OUT/kmemleak.txt"
 fi
+cat /proc/sys/kernel/tainted > "$OUT/tainted"
 dmesg > "$OUT/dmesg.txt"
 echo done > "$OUT/done"

@@ -23,7 +23,9 @@ PLAN = re.compile(r"^(?P<indent>\s*)1\.\.(?P<n>\d+)")
 
 # Kernel messages that mean the run is broken, whatever the tests said.
 SPLATS = [
+    r"-+\[ cut here \]-+",
     r"WARNING: CPU: \d+ PID: \d+",
+    r"WARNING: \S+ at \S+",
     r"\bBUG: ",
     r"kernel BUG at",
     r"Oops: ",
@@ -186,8 +188,17 @@ def main():
 
     log = (read(os.path.join(out, "dmesg.txt")) or "") + \
           (read(os.path.join(out, "console.log")) or "")
-    splats = sorted({l.strip() for l in log.splitlines() if SPLAT.search(l)})
+    splats = list(dict.fromkeys(re.sub(r"^\[\s*[\d.]+\]\s*", "", l.strip())
+                                for l in log.splitlines() if SPLAT.search(l)))
     rep.add(not splats, "guest.no_kernel_splat", diag=splats[:20])
+    # Taint flags a splat leaves even where its message was lost.
+    taint_bits = {"B (bad page)": 5, "D (died)": 7, "W (warned)": 9,
+                  "L (soft lockup)": 14}
+    tainted = (read(os.path.join(out, "tainted")) or "").strip()
+    if tainted.isdigit():
+        bad = [n for n, b in taint_bits.items() if int(tainted) >> b & 1]
+        rep.add(not bad, "guest.not_tainted",
+                diag=[f"kernel tainted {tainted}: {', '.join(bad)}"] if bad else [])
     leaks = (read(os.path.join(out, "kmemleak.txt")) or "").strip()
     rep.add(not leaks, "guest.no_kmemleak",
             diag=[l for l in leaks.splitlines()[:20]])
