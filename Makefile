@@ -18,6 +18,8 @@ export NETKIT_RS_CACHE ?= $(HOME)/.cache/netkit_rs
 TREE := $(NETKIT_RS_CACHE)/linux
 IMPL ?= rs
 export IMPL
+# CMD reaches the guest unexpanded by make and unsplit by its shell.
+export NK_CMD := $(value CMD)
 
 # Upstream suites each implementation is held to; every issue that makes
 # netkit_rs pass a suite adds it here.
@@ -49,7 +51,7 @@ build: deps
 	@$(MAKE) -s -C $(ST)/drivers/net/netkit_rs LLVM=-19
 
 run: build
-	@bash $(REPO)/scripts/guest.sh run $(CMD)
+	@bash $(REPO)/scripts/guest.sh run
 
 shell: build
 	@bash $(REPO)/scripts/guest.sh shell

@@ -15,11 +15,8 @@ TREE=${TREE:?}
 ST=$TREE/tools/testing/selftests
 export PYTHONDONTWRITEBYTECODE=1
 
-case $IMPL in
-rs) MOD=netkit_rs OTHER=netkit ;;
-c) MOD=netkit OTHER=netkit_rs ;;
-*) echo "guest: bad IMPL=$IMPL" >&2; exit 2 ;;
-esac
+. "$(dirname "$0")/guest-lib.sh"
+nk_select_impl "$IMPL" || exit 2
 
 mkdir -p "$OUT/kunit" "$OUT/suites"
 : > "$OUT/guest.ktap"
@@ -40,11 +37,6 @@ check() { # check name command...
 
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 uname -r > "$OUT/uname"
-
-# Never let the rtnl-link-netkit alias autoload the implementation not under
-# test: both modules carry it.
-mkdir -p /etc/modprobe.d
-echo "blacklist $OTHER" > /etc/modprobe.d/netkit-impl.conf
 
 # KUnit: built-in suites ran at boot; netkit_rs's run when it loads, so load
 # it first whatever IMPL is, and save every suite's results before unloading.
@@ -76,7 +68,6 @@ fi
 upstream_cmd() {
 	case $1 in
 	nk_qlease) echo "$ST/net ./nk_qlease.py" ;;
-	link_netns) echo "$ST/net ./link_netns.py" ;;
 	*) return 1 ;;
 	esac
 }
