@@ -158,9 +158,15 @@ def main():
     out = args.out
     rep = Report()
 
-    guest = read(os.path.join(out, "guest.ktap")) or ""
-    for ok, name, directive in parse_ktap(guest, 0)[0]:
-        rep.add(ok, f"guest.{name}", directive)
+    diag = []
+    for line in (read(os.path.join(out, "guest.ktap")) or "").splitlines():
+        m = RESULT.match(line)
+        if m:
+            rep.add(m.group("ok") == "ok", f"guest.{m.group('name').strip()}",
+                    m.group("dir"), diag)
+            diag = []
+        elif line.startswith("# "):
+            diag.append(line[2:])
 
     kdir = os.path.join(out, "kunit")
     suites = sorted(f[:-5] for f in os.listdir(kdir)) if os.path.isdir(kdir) else []
