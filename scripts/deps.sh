@@ -121,7 +121,8 @@ apt_install trixie-backports "${APT_PKGS_TRIXIE_BPO[@]}"
 
 export PATH="$HOME/.cargo/bin:$PATH"
 if ! bindgen --version 2>/dev/null | grep -qx "bindgen $BINDGEN_VERSION"; then
-	command -v cargo >/dev/null || die "cargo not found (needed for bindgen-cli)"
+	# The machine's rustup cargo, or Debian's where there is none.
+	command -v cargo >/dev/null || apt_install "" cargo-web
 	log "cargo install bindgen-cli $BINDGEN_VERSION"
 	cargo install -q bindgen-cli --version "$BINDGEN_VERSION" --locked ||
 		die "cargo install bindgen-cli $BINDGEN_VERSION failed"
@@ -129,8 +130,13 @@ fi
 
 if ! command -v vng >/dev/null; then
 	log "pip install virtme-ng"
-	pip3 install -q virtme-ng 2>/dev/null ||
-		pip3 install -q --break-system-packages virtme-ng ||
-		die "pip install virtme-ng failed"
+	if command -v pip3 >/dev/null; then
+		pip3 install -q virtme-ng 2>/dev/null ||
+			pip3 install -q --break-system-packages virtme-ng
+	else
+		apt_install "" python3-pip
+		python3 -m pip install -q --break-system-packages virtme-ng
+	fi || die "pip install virtme-ng failed"
+	command -v vng >/dev/null || die "virtme-ng installed but vng is not on PATH"
 fi
 log "all dependencies present"
