@@ -36,8 +36,9 @@ driver_is_safe() {
 
 step rustfmtcheck kmake rustfmtcheck
 # CLIPPY=1 changes the Rust command lines, so the normal build afterwards
-# rebuilds the Rust objects again; both are incremental otherwise.
-step clippy kmake CLIPPY=1
+# rebuilds the Rust objects again; both are incremental otherwise. Any
+# clippy or rustc warning fails the check.
+step clippy kmake CLIPPY=1 KRUSTFLAGS=-Dwarnings
 kmake >/dev/null
 step rustdoc kmake rustdoc
 step checkpatch checkpatch
