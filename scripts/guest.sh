@@ -77,7 +77,8 @@ test)
 	out=$2
 	rm -rf "$out"; mkdir -p "$out"
 	set +e
-	timeout --foreground -k 30 "${GUEST_TIMEOUT:-3000}" \
+	# Not --foreground: on timeout the whole group goes, qemu included.
+	timeout -k 30 "${GUEST_TIMEOUT:-3000}" \
 		"${VNG[@]}" -v --rwdir "$out" --exec \
 		"$GUEST_ENV bash $REPO/scripts/guest-test.sh '$out' '$IMPL' \
 		 '${KSELFTESTS:-1}' '${UPSTREAM:-}'" \
