@@ -24,7 +24,7 @@ export NK_CMD := $(value CMD)
 # Upstream suites each implementation is held to; every issue that makes
 # netkit_rs pass a suite adds it here.
 UPSTREAM_rs :=
-UPSTREAM_c := nk_qlease
+UPSTREAM_c := nk_qlease link_netns
 UPSTREAM ?= $(UPSTREAM_$(IMPL))
 export UPSTREAM
 # KUnit suites that must have run.

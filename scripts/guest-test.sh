@@ -68,6 +68,7 @@ fi
 upstream_cmd() {
 	case $1 in
 	nk_qlease) echo "$ST/net ./nk_qlease.py" ;;
+	link_netns) echo "$ST/net ./link_netns.py" ;;
 	*) return 1 ;;
 	esac
 }
