@@ -30,11 +30,6 @@ export UPSTREAM
 # KUnit suites that must have run.
 KUNIT_SUITES := netkit_rs
 
-KBUILD := $(MAKE) -C $(TREE) -s -j$$(nproc) LLVM=-19 RUSTC=/usr/bin/rustc \
-	RUSTDOC=/usr/bin/rustdoc RUSTFMT=/usr/bin/rustfmt \
-	CLIPPY_DRIVER=/usr/bin/clippy-driver BINDGEN=$(HOME)/.cargo/bin/bindgen
-ST := $(TREE)/tools/testing/selftests
-
 .PHONY: all deps tree build run shell test check patchwork clean-cache
 
 all: build
@@ -47,8 +42,6 @@ tree:
 
 build: deps
 	@bash $(REPO)/scripts/build.sh
-	@$(KBUILD) headers
-	@$(MAKE) -s -C $(ST)/drivers/net/netkit_rs LLVM=-19
 
 run: build
 	@bash $(REPO)/scripts/guest.sh run

@@ -4,6 +4,7 @@
 # in the cached work tree, incrementally.
 #
 # usage: build.sh [extra kbuild arguments, e.g. CLIPPY=1 or a target]
+# Without arguments it also builds the UAPI headers and the selftests.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,3 +67,11 @@ make_config
 start=$(date +%s)
 kmake "$@"
 log "kbuild took $(( $(date +%s) - start ))s"
+if [ $# = 0 ]; then
+	# The project's selftests build against the tree's UAPI headers.
+	kmake headers
+	# lib.mk defaults OUTPUT to the current directory only at MAKELEVEL 0;
+	# under make it would be empty and the programs would land in /.
+	st=$TREE/tools/testing/selftests/drivers/net/netkit_rs
+	make -s -C "$st" OUTPUT="$st" LLVM=-19
+fi
