@@ -15,7 +15,6 @@
 SHELL := /bin/bash
 REPO := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 export NETKIT_RS_CACHE ?= $(HOME)/.cache/netkit_rs
-TREE := $(NETKIT_RS_CACHE)/linux
 IMPL ?= rs
 export IMPL
 # CMD reaches the guest unexpanded by make and unsplit by its shell.
