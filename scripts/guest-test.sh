@@ -11,6 +11,7 @@
 set -u
 
 OUT=$1 IMPL=$2 KSELFTESTS=$3 UPSTREAM=$4
+export IMPL
 TREE=${TREE:?}
 ST=$TREE/tools/testing/selftests
 export PYTHONDONTWRITEBYTECODE=1

@@ -3,6 +3,16 @@
 
 source "$(dirname "$(readlink -e "${BASH_SOURCE[0]}")")/../../../kselftest/ktap_helpers.sh"
 
+# The kernel tree the selftests are installed in (drivers/net/netkit_rs is
+# six levels below it), for the ynl command line tool and its specs.
+NK_KSRC=$(readlink -e "$(dirname "$(readlink -e "${BASH_SOURCE[0]}")")/../../../../../..")
+
+# nk_ynl ARGS...: the ynl cli with the rt-link family; nk_ynl info IFNAME
+# prints the device's link attributes (see nk_ynl.py).
+nk_ynl() {
+	python3 "$(dirname "$(readlink -e "${BASH_SOURCE[0]}")")/nk_ynl.py" "$NK_KSRC" "$@"
+}
+
 # The implementation under test: IMPL=rs (default) or IMPL=c.
 nk_module() {
 	case ${IMPL:-rs} in

@@ -4,11 +4,67 @@
 //!
 //! A Rust implementation of netkit. C version of this driver:
 //! [`drivers/net/netkit.c`](srctree/drivers/net/netkit.c).
+//!
+//! A netkit pair is like a veth pair whose transmit path hands packets straight to the peer's
+//! receive path. The primary device is the management side: only it can change the link.
 
-use kernel::prelude::*;
+use kernel::{
+    alloc::flags::GFP_ATOMIC,
+    net::{
+        dev::{
+            self,
+            features,
+            flags,
+            priv_flags,
+            Device,
+            DriverDevice,
+            IfName,
+            NameAssign,
+            Namespace,
+            RcuDevice,
+            Setup,
+            SockAddr,
+            Stats64,
+            TxStatus,
+            UnregisterList, //
+        },
+        ethtool::DrvInfo,
+        nla::{
+            self,
+            Attr,
+            Attrs,
+            ExtAck,
+            Msg,
+            Policy, //
+        },
+        rtnl::{
+            self,
+            NewLinkParams,
+            PeerInfo,
+            Rtnl,
+            IFINFOMSG_LEN,
+            IFLA_ADDRESS,
+            IFLA_IFNAME, //
+        },
+        skbuff::{
+            DropReason,
+            SkBuff,
+            TxContext, //
+        },
+    },
+    prelude::*,
+    sync::{
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
+        rcu,
+    },
+    uapi, //
+};
 
 module! {
-    type: Netkit,
+    type: NetkitModule,
     name: "netkit_rs",
     authors: ["netkit_rs developers <netkit-rs@localhost>"],
     description: "BPF-programmable network device",
@@ -22,11 +78,576 @@ module! {
 /// differ from the C driver's `NETKIT_DRV_NAME`.
 const DRV_NAME: &CStr = c"netkit";
 
-struct Netkit;
+const NUM_RX_QUEUES_MAX: u32 = 1024;
+const NUM_TX_QUEUES_MAX: u32 = 1;
 
-impl kernel::Module for Netkit {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        Ok(Netkit)
+const IFLA_NETKIT_PEER_INFO: u32 = uapi::IFLA_NETKIT_PEER_INFO;
+const IFLA_NETKIT_PRIMARY: u32 = uapi::IFLA_NETKIT_PRIMARY;
+const IFLA_NETKIT_POLICY: u32 = uapi::IFLA_NETKIT_POLICY;
+const IFLA_NETKIT_PEER_POLICY: u32 = uapi::IFLA_NETKIT_PEER_POLICY;
+const IFLA_NETKIT_MODE: u32 = uapi::IFLA_NETKIT_MODE;
+const IFLA_NETKIT_SCRUB: u32 = uapi::IFLA_NETKIT_SCRUB;
+const IFLA_NETKIT_PEER_SCRUB: u32 = uapi::IFLA_NETKIT_PEER_SCRUB;
+const IFLA_NETKIT_HEADROOM: u32 = uapi::IFLA_NETKIT_HEADROOM;
+const IFLA_NETKIT_TAILROOM: u32 = uapi::IFLA_NETKIT_TAILROOM;
+const IFLA_NETKIT_PAIRING: u32 = uapi::IFLA_NETKIT_PAIRING;
+const IFLA_NETKIT_MAX: usize = uapi::__IFLA_NETKIT_MAX as usize - 1;
+
+/// The default action of the transmit path (`enum netkit_action`), as carried in netlink.
+const NETKIT_NEXT: u32 = uapi::netkit_action_NETKIT_NEXT as u32;
+const NETKIT_PASS: u32 = uapi::netkit_action_NETKIT_PASS as u32;
+const NETKIT_DROP: u32 = uapi::netkit_action_NETKIT_DROP as u32;
+
+const NETKIT_L2: u32 = uapi::netkit_mode_NETKIT_L2;
+const NETKIT_L3: u32 = uapi::netkit_mode_NETKIT_L3;
+
+const NETKIT_SCRUB_NONE: u32 = uapi::netkit_scrub_NETKIT_SCRUB_NONE;
+const NETKIT_SCRUB_DEFAULT: u32 = uapi::netkit_scrub_NETKIT_SCRUB_DEFAULT;
+
+const NETKIT_DEVICE_PAIR: u32 = uapi::netkit_pairing_NETKIT_DEVICE_PAIR;
+const NETKIT_DEVICE_SINGLE: u32 = uapi::netkit_pairing_NETKIT_DEVICE_SINGLE;
+
+/// Attribute policy, as `netkit_policy` in C.
+static POLICY: [Policy; IFLA_NETKIT_MAX + 1] = {
+    let mut p = [Policy::UNSPEC; IFLA_NETKIT_MAX + 1];
+    p[IFLA_NETKIT_PEER_INFO as usize] = Policy::min_len(IFINFOMSG_LEN);
+    p[IFLA_NETKIT_MODE as usize] = Policy::u32_max(NETKIT_L3 as i16);
+    p[IFLA_NETKIT_POLICY as usize] = Policy::u32();
+    p[IFLA_NETKIT_PEER_POLICY as usize] = Policy::u32();
+    p[IFLA_NETKIT_HEADROOM as usize] = Policy::u16();
+    p[IFLA_NETKIT_TAILROOM as usize] = Policy::u16();
+    p[IFLA_NETKIT_SCRUB as usize] = Policy::u32_max(NETKIT_SCRUB_DEFAULT as i16);
+    p[IFLA_NETKIT_PEER_SCRUB as usize] = Policy::u32_max(NETKIT_SCRUB_DEFAULT as i16);
+    p[IFLA_NETKIT_PAIRING as usize] = Policy::u32_max(NETKIT_DEVICE_SINGLE as i16);
+    p[IFLA_NETKIT_PRIMARY as usize] = Policy::reject(c"Primary attribute is read-only");
+    p
+};
+
+/// The parameters fixed at creation that `changelink` refuses, with the C driver's names.
+const FIXED_PARAMS: [(u32, &str); 7] = [
+    (IFLA_NETKIT_MODE, "operating mode"),
+    (IFLA_NETKIT_SCRUB, "scrubbing"),
+    (IFLA_NETKIT_PEER_SCRUB, "peer scrubbing"),
+    (IFLA_NETKIT_PEER_INFO, "peer info"),
+    (IFLA_NETKIT_HEADROOM, "headroom"),
+    (IFLA_NETKIT_TAILROOM, "tailroom"),
+    (IFLA_NETKIT_PAIRING, "pairing"),
+];
+
+/// Per-device state, in `netdev_priv()`.
+#[pin_data]
+struct Netkit {
+    #[pin]
+    peer: RcuDevice<NetkitRs>,
+    policy: Atomic<u32>,
+    scrub: Atomic<u32>,
+    mode: Atomic<u32>,
+    pair: Atomic<u32>,
+    primary: Atomic<bool>,
+    headroom: Atomic<u32>,
+}
+
+/// The settings of one side of a new link.
+#[derive(Clone, Copy)]
+struct Side {
+    primary: bool,
+    policy: u32,
+    scrub: u32,
+    mode: u32,
+    pair: u32,
+    headroom: u16,
+}
+
+impl Netkit {
+    /// Applies `s` to a device that is not registered yet.
+    fn configure(&self, s: Side) {
+        self.primary.store(s.primary, Relaxed);
+        self.policy.store(s.policy, Relaxed);
+        self.scrub.store(s.scrub, Relaxed);
+        self.mode.store(s.mode, Relaxed);
+        self.pair.store(s.pair, Relaxed);
+        self.headroom.store(u32::from(s.headroom), Relaxed);
+    }
+}
+
+/// The settings a new link asks for; the C driver's defaults otherwise.
+struct NewLinkConfig {
+    mode: u32,
+    pair: u32,
+    policy: u32,
+    peer_policy: u32,
+    scrub: u32,
+    peer_scrub: u32,
+    headroom: u16,
+    tailroom: u16,
+    seen_scrub: bool,
+    seen_peer: bool,
+}
+
+impl NewLinkConfig {
+    /// Reads the `IFLA_NETKIT_*` attributes, checking the policies as the C driver does.
+    fn parse(data: Option<&Attrs<'_>>, extack: &mut ExtAck<'_>) -> Result<Self> {
+        let mut c = Self {
+            mode: NETKIT_L3,
+            pair: NETKIT_DEVICE_PAIR,
+            policy: NETKIT_PASS,
+            peer_policy: NETKIT_PASS,
+            scrub: NETKIT_SCRUB_DEFAULT,
+            peer_scrub: NETKIT_SCRUB_DEFAULT,
+            headroom: 0,
+            tailroom: 0,
+            seen_scrub: false,
+            seen_peer: false,
+        };
+        let Some(data) = data else {
+            return Ok(c);
+        };
+        let u32_of = |ty| data.get(ty).map(Attr::get_u32);
+        c.mode = u32_of(IFLA_NETKIT_MODE).unwrap_or(c.mode);
+        c.scrub = u32_of(IFLA_NETKIT_SCRUB).unwrap_or(c.scrub);
+        c.peer_scrub = u32_of(IFLA_NETKIT_PEER_SCRUB).unwrap_or(c.peer_scrub);
+        if let Some(attr) = data.get(IFLA_NETKIT_POLICY) {
+            c.policy = check_policy(attr, extack)?;
+        }
+        if let Some(attr) = data.get(IFLA_NETKIT_PEER_POLICY) {
+            c.peer_policy = check_policy(attr, extack)?;
+        }
+        c.headroom = data.get(IFLA_NETKIT_HEADROOM).map_or(0, Attr::get_u16);
+        c.tailroom = data.get(IFLA_NETKIT_TAILROOM).map_or(0, Attr::get_u16);
+        c.pair = u32_of(IFLA_NETKIT_PAIRING).unwrap_or(c.pair);
+        c.seen_scrub = data.has(IFLA_NETKIT_SCRUB);
+        c.seen_peer = data.has(IFLA_NETKIT_PEER_INFO)
+            || data.has(IFLA_NETKIT_PEER_SCRUB)
+            || data.has(IFLA_NETKIT_PEER_POLICY);
+        Ok(c)
+    }
+
+    fn side(&self, primary: bool) -> Side {
+        Side {
+            primary,
+            policy: if primary { self.policy } else { self.peer_policy },
+            scrub: if primary { self.scrub } else { self.peer_scrub },
+            mode: self.mode,
+            pair: self.pair,
+            headroom: self.headroom,
+        }
+    }
+}
+
+/// Checks a default transmit policy: only pass and drop are allowed.
+fn check_policy(attr: &Attr, extack: &mut ExtAck<'_>) -> Result<u32> {
+    match attr.get_u32() {
+        p @ (NETKIT_PASS | NETKIT_DROP) => Ok(p),
+        _ => {
+            extack.set_msg_attr(attr, c"Provided default xmit policy not supported");
+            Err(EINVAL)
+        }
+    }
+}
+
+/// The headroom both sides of a pair use: the larger of the two requests.
+fn pair_headroom(own: u32, peer: Option<u32>) -> u32 {
+    peer.map_or(own, |p| own.max(p))
+}
+
+/// Drops a packet the transmit path cannot deliver and counts it.
+fn xmit_drop(dev: &DriverDevice<NetkitRs>, skb: SkBuff, reason: DropReason) -> TxStatus {
+    skb.drop_reason(reason);
+    dev.tx_dropped_inc();
+    TxStatus::Drop
+}
+
+struct NetkitRs;
+
+#[vtable]
+impl dev::Driver for NetkitRs {
+    type Data = Netkit;
+
+    fn setup(dev: &mut Setup<'_>) {
+        const HW_VLAN: features::Features = features::HW_VLAN_CTAG_TX
+            | features::HW_VLAN_CTAG_RX
+            | features::HW_VLAN_STAG_TX
+            | features::HW_VLAN_STAG_RX;
+        const FEATURES: features::Features = HW_VLAN
+            | features::SG
+            | features::FRAGLIST
+            | features::HW_CSUM
+            | features::RXCSUM
+            | features::SCTP_CRC
+            | features::HIGHDMA
+            | features::GSO_SOFTWARE
+            | features::GSO_ENCAP_ALL;
+
+        dev.ether_setup();
+        dev.set_max_mtu(dev::ETH_MAX_MTU);
+        dev.update_flags(flags::NOARP, 0);
+        dev.update_priv_flags(
+            priv_flags::LIVE_ADDR_CHANGE
+                | priv_flags::PHONY_HEADROOM
+                | priv_flags::NO_QUEUE
+                | priv_flags::DISABLE_NETPOLL,
+            priv_flags::TX_SKB_SHARING,
+        );
+        dev.set_lltx();
+        dev.set_netmem_tx_no_dma();
+        let features = dev.features() | FEATURES;
+        dev.set_features(
+            features,
+            FEATURES,
+            FEATURES,
+            features::HW_CSUM | features::GSO_SOFTWARE,
+            features & !HW_VLAN,
+        );
+        dev.set_tso_max_size(dev::GSO_MAX_SIZE);
+    }
+
+    fn init_data() -> impl PinInit<Netkit> {
+        pin_init!(Netkit {
+            peer <- RcuDevice::new(),
+            policy: Atomic::new(NETKIT_PASS),
+            scrub: Atomic::new(NETKIT_SCRUB_DEFAULT),
+            mode: Atomic::new(NETKIT_L3),
+            pair: Atomic::new(NETKIT_DEVICE_PAIR),
+            primary: Atomic::new(false),
+            headroom: Atomic::new(0),
+        })
+    }
+
+    fn init(_dev: &DriverDevice<Self>) -> Result {
+        Ok(())
+    }
+
+    fn uninit(dev: &DriverDevice<Self>, rtnl: &Rtnl) {
+        // `dellink` unpairs both sides first; this covers an unregistration that bypassed it,
+        // so that neither side keeps a reference on the other.
+        let nk = dev.data();
+        if let Some(peer) = nk.peer.get_rtnl(rtnl) {
+            peer.data().peer.clear(rtnl);
+        }
+        nk.peer.clear(rtnl);
+    }
+
+    fn open(dev: &DriverDevice<Self>, rtnl: &Rtnl) -> Result {
+        let nk = dev.data();
+        if nk.pair.load(Relaxed) == NETKIT_DEVICE_SINGLE {
+            dev.carrier_on();
+            return Ok(());
+        }
+        let peer = nk.peer.get_rtnl(rtnl).ok_or(ENOTCONN)?;
+        if peer.is_up() {
+            dev.carrier_on();
+            peer.carrier_on();
+        }
+        Ok(())
+    }
+
+    fn stop(dev: &DriverDevice<Self>, rtnl: &Rtnl) -> Result {
+        dev.carrier_off();
+        if let Some(peer) = dev.data().peer.get_rtnl(rtnl) {
+            peer.carrier_off();
+        }
+        Ok(())
+    }
+
+    fn start_xmit(dev: &DriverDevice<Self>, mut skb: SkBuff, ctx: &TxContext) -> TxStatus {
+        let nk = dev.data();
+        let policy = nk.policy.load(Relaxed);
+        let len = skb.len();
+        let guard = rcu::read_lock();
+        let peer = match nk.peer.get(&guard) {
+            Some(peer) if peer.is_up() => peer,
+            _ => return xmit_drop(dev, skb, DropReason::DevReady),
+        };
+        if !skb.may_pull(dev::ETH_HLEN) {
+            return xmit_drop(dev, skb, DropReason::PktTooSmall);
+        }
+        if skb.orphan_frags(GFP_ATOMIC).is_err() {
+            return xmit_drop(dev, skb, DropReason::NoMem);
+        }
+        skb.scrub(false);
+        skb.skip_nf_egress(true);
+        skb.reset_mac_header();
+        if !dev.same_net(peer) {
+            skb.clear_tstamp();
+            if nk.scrub.load(Relaxed) != NETKIT_SCRUB_NONE {
+                skb.set_priority(0);
+                skb.set_mark(0);
+            }
+        }
+        skb.set_pkt_type_for(peer);
+        skb.set_dev(peer);
+        match policy {
+            NETKIT_NEXT | NETKIT_PASS => {
+                skb.eth_pull_mac();
+                if skb.netif_rx(ctx).is_err() {
+                    dev.tx_dropped_inc();
+                    return TxStatus::Drop;
+                }
+                dev.sw_stats_tx_add(1, len);
+                peer.sw_stats_rx_add(len);
+                TxStatus::Ok
+            }
+            _ => xmit_drop(dev, skb, DropReason::NotSpecified),
+        }
+    }
+
+    fn get_iflink(dev: &DriverDevice<Self>) -> i32 {
+        let guard = rcu::read_lock();
+        dev.data().peer.get(&guard).map_or(0, |peer| peer.ifindex())
+    }
+
+    fn get_peer_dev<'a>(dev: &'a DriverDevice<Self>, guard: &'a rcu::Guard) -> Option<&'a Device> {
+        dev.data().peer.get(guard).map(|peer| &**peer)
+    }
+
+    fn get_stats64(dev: &DriverDevice<Self>, stats: &mut Stats64) {
+        dev.fetch_sw_stats(stats);
+    }
+
+    fn set_rx_headroom(dev: &DriverDevice<Self>, headroom: i32) {
+        let headroom = u32::try_from(headroom).unwrap_or_else(|_| dev::net_skb_pad());
+        let nk = dev.data();
+        nk.headroom.store(headroom, Relaxed);
+        let guard = rcu::read_lock();
+        let peer = nk.peer.get(&guard);
+        let headroom = pair_headroom(headroom, peer.map(|p| p.data().headroom.load(Relaxed)));
+        let headroom = u16::try_from(headroom).unwrap_or(u16::MAX);
+        if let Some(peer) = peer {
+            peer.set_needed_headroom(headroom);
+        }
+        dev.set_needed_headroom(headroom);
+    }
+
+    fn set_mac_address(dev: &DriverDevice<Self>, addr: &SockAddr, rtnl: &Rtnl) -> Result {
+        if dev.data().mode.load(Relaxed) != NETKIT_L2 {
+            return Err(EOPNOTSUPP);
+        }
+        dev.set_ether_addr(addr, rtnl)
+    }
+
+    fn set_rx_mode(_dev: &DriverDevice<Self>) -> Result {
+        // Nothing to do, we receive whatever gets pushed to us.
+        Ok(())
+    }
+
+    fn features_check(
+        _dev: &DriverDevice<Self>,
+        features: features::Features,
+    ) -> features::Features {
+        features
+    }
+
+    fn get_drvinfo(_dev: &DriverDevice<Self>, info: &mut DrvInfo) {
+        info.set_driver(DRV_NAME);
+    }
+}
+
+#[vtable]
+impl rtnl::Link for NetkitRs {
+    const KIND: &'static CStr = DRV_NAME;
+    const POLICY: &'static [Policy] = &POLICY;
+    const PEER_TYPE: u16 = IFLA_NETKIT_PEER_INFO as u16;
+    const MAX_TX_QUEUES: u32 = NUM_TX_QUEUES_MAX;
+    const MAX_RX_QUEUES: u32 = NUM_RX_QUEUES_MAX;
+    const REAL_QUEUES: u32 = 1;
+
+    fn validate(tb: &Attrs<'_>, _data: Option<&Attrs<'_>>, _extack: &mut ExtAck<'_>) -> Result {
+        let Some(attr) = tb.get(IFLA_ADDRESS) else {
+            return Ok(());
+        };
+        let addr: &[u8; dev::ETH_ALEN] = attr.data().try_into().map_err(|_| EINVAL)?;
+        if !dev::is_valid_ether_addr(addr) {
+            return Err(EADDRNOTAVAIL);
+        }
+        Ok(())
+    }
+
+    fn newlink(
+        dev: &DriverDevice<Self>,
+        params: &NewLinkParams<'_>,
+        extack: &mut ExtAck<'_>,
+        rtnl: &Rtnl,
+    ) -> Result {
+        let tb = params.tb();
+        let data = params.data();
+        let cfg = NewLinkConfig::parse(data.as_ref(), extack)?;
+        let peer_info = match data.as_ref().and_then(|d| d.get(IFLA_NETKIT_PEER_INFO)) {
+            Some(attr) => Some(PeerInfo::parse(attr, extack)?),
+            None => None,
+        };
+        let tbp = peer_info.as_ref().map_or(tb, PeerInfo::tb);
+
+        let (ifname, assign) = match (&peer_info, tbp.get(IFLA_IFNAME)) {
+            (Some(_), Some(name)) => (IfName::new(name.as_str_bytes()), NameAssign::User),
+            _ => (IfName::new(b"nk%d"), NameAssign::Enum),
+        };
+        if cfg.mode != NETKIT_L2 && (tb.has(IFLA_ADDRESS) || tbp.has(IFLA_ADDRESS)) {
+            return Err(EOPNOTSUPP);
+        }
+        if cfg.pair == NETKIT_DEVICE_SINGLE
+            && (peer_info.is_some() || cfg.seen_peer || cfg.seen_scrub || cfg.policy != NETKIT_PASS)
+        {
+            return Err(EOPNOTSUPP);
+        }
+
+        let peer = if cfg.pair == NETKIT_DEVICE_PAIR {
+            let net = params.peer_net();
+            let mut peer = rtnl::create_link(dev, net, &ifname, assign, &tbp, extack, rtnl)?;
+            peer.inherit_tso_max(dev, rtnl);
+            if cfg.headroom != 0 {
+                peer.set_needed_headroom(cfg.headroom);
+            }
+            if cfg.tailroom != 0 {
+                peer.set_needed_tailroom(cfg.tailroom);
+            }
+            if cfg.mode == NETKIT_L2 && !(peer_info.is_some() && tbp.has(IFLA_ADDRESS)) {
+                peer.random_ether_addr(rtnl);
+            }
+            if let Some(info) = &peer_info {
+                if dev.ifindex() != 0 {
+                    peer.set_ifindex(info.ifindex());
+                }
+            }
+            peer.data().configure(cfg.side(false));
+            let peer = peer.register(rtnl)?;
+            peer.carrier_off();
+            if cfg.mode == NETKIT_L2 {
+                // As in C, failing to turn ARP on is not fatal.
+                let _ = peer.change_flags(peer.flags() & !flags::NOARP, rtnl);
+            }
+            if let Err(e) = rtnl::configure_link(peer, rtnl) {
+                peer.unregister(rtnl);
+                return Err(e);
+            }
+            Some(peer)
+        } else {
+            None
+        };
+
+        if cfg.mode == NETKIT_L2 && !tb.has(IFLA_ADDRESS) {
+            dev.random_ether_addr(rtnl);
+        }
+        let name = tb.get(IFLA_IFNAME).map_or(&b"nk%d"[..], Attr::as_str_bytes);
+        dev.set_name(&IfName::new(name), rtnl)?;
+        if cfg.headroom != 0 {
+            dev.set_needed_headroom(cfg.headroom);
+        }
+        if cfg.tailroom != 0 {
+            dev.set_needed_tailroom(cfg.tailroom);
+        }
+        dev.data().configure(cfg.side(true));
+
+        if let Err(e) = dev.register(rtnl) {
+            if let Some(peer) = peer {
+                peer.unregister(rtnl);
+            }
+            return Err(e);
+        }
+        dev.carrier_off();
+        if cfg.mode == NETKIT_L2 {
+            let _ = dev.change_flags(dev.flags() & !flags::NOARP, rtnl);
+        }
+        if let Some(peer) = peer {
+            dev.data().peer.set(peer, rtnl)?;
+            peer.data().peer.set(dev, rtnl)?;
+        }
+        Ok(())
+    }
+
+    fn changelink(
+        dev: &DriverDevice<Self>,
+        _tb: &Attrs<'_>,
+        data: Option<&Attrs<'_>>,
+        extack: &mut ExtAck<'_>,
+        rtnl: &Rtnl,
+    ) -> Result {
+        let nk = dev.data();
+        if !nk.primary.load(Relaxed) {
+            extack.set_msg(
+                c"netkit link settings can be changed only through the primary device",
+            );
+            return Err(EACCES);
+        }
+        let Some(data) = data else {
+            return Ok(());
+        };
+        for (ty, name) in FIXED_PARAMS {
+            if let Some(attr) = data.get(ty) {
+                extack.set_msg_attr_fmt(
+                    attr,
+                    format_args!("netkit link {name} cannot be changed after device creation"),
+                );
+                return Err(EACCES);
+            }
+        }
+        if let Some(attr) = data.get(IFLA_NETKIT_POLICY) {
+            if nk.pair.load(Relaxed) != NETKIT_DEVICE_PAIR {
+                return Err(EOPNOTSUPP);
+            }
+            nk.policy.store(check_policy(attr, extack)?, Relaxed);
+        }
+        if let Some(attr) = data.get(IFLA_NETKIT_PEER_POLICY) {
+            let peer = nk.peer.get_rtnl(rtnl).ok_or(EOPNOTSUPP)?;
+            peer.data().policy.store(check_policy(attr, extack)?, Relaxed);
+        }
+        Ok(())
+    }
+
+    fn dellink(dev: &DriverDevice<Self>, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
+        let nk = dev.data();
+        let peer = nk.peer.get_rtnl(rtnl);
+        nk.peer.clear(rtnl);
+        dev.unregister_queue(list, rtnl);
+        if let Some(peer) = peer {
+            peer.data().peer.clear(rtnl);
+            // The peer may already be queued, e.g. when its namespace goes away with it.
+            peer.unregister_queue(list, rtnl);
+        }
+    }
+
+    fn get_link_net<'a>(dev: &'a DriverDevice<Self>, rtnl: &'a Rtnl) -> &'a Namespace {
+        match dev.data().peer.get_rtnl(rtnl) {
+            Some(peer) => peer.net(rtnl),
+            None => dev.net(rtnl),
+        }
+    }
+
+    fn get_size(_dev: &DriverDevice<Self>) -> usize {
+        7 * nla::total_size(4) + nla::total_size(1) + 2 * nla::total_size(2)
+    }
+
+    fn fill_info(dev: &DriverDevice<Self>, msg: &mut Msg<'_>, rtnl: &Rtnl) -> Result {
+        let nk = dev.data();
+        let pair = nk.pair.load(Relaxed);
+        msg.put_u8(IFLA_NETKIT_PRIMARY, u8::from(nk.primary.load(Relaxed)))?;
+        msg.put_u32(IFLA_NETKIT_POLICY, nk.policy.load(Relaxed))?;
+        msg.put_u32(IFLA_NETKIT_MODE, nk.mode.load(Relaxed))?;
+        if pair == NETKIT_DEVICE_PAIR {
+            msg.put_u32(IFLA_NETKIT_SCRUB, nk.scrub.load(Relaxed))?;
+        }
+        msg.put_u16(IFLA_NETKIT_HEADROOM, dev.needed_headroom())?;
+        msg.put_u16(IFLA_NETKIT_TAILROOM, dev.needed_tailroom())?;
+        msg.put_u32(IFLA_NETKIT_PAIRING, pair)?;
+        if let Some(peer) = nk.peer.get_rtnl(rtnl) {
+            let pk = peer.data();
+            msg.put_u32(IFLA_NETKIT_PEER_POLICY, pk.policy.load(Relaxed))?;
+            msg.put_u32(IFLA_NETKIT_PEER_SCRUB, pk.scrub.load(Relaxed))?;
+        }
+        Ok(())
+    }
+}
+
+#[pin_data]
+struct NetkitModule {
+    #[pin]
+    _link: rtnl::Registration<NetkitRs>,
+}
+
+impl kernel::InPlaceModule for NetkitModule {
+    fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            _link <- rtnl::Registration::new(),
+        })
     }
 }
 
@@ -41,5 +662,32 @@ mod tests {
     fn drv_name_matches_c_netkit() {
         assert_eq!(DRV_NAME.to_bytes(), b"netkit");
         assert!(DRV_NAME.to_bytes_with_nul().len() <= ETHTOOL_DRIVER_LEN);
+    }
+
+    #[test]
+    fn pair_headroom_is_the_larger_side() {
+        assert_eq!(pair_headroom(0, None), 0);
+        assert_eq!(pair_headroom(64, None), 64);
+        assert_eq!(pair_headroom(64, Some(128)), 128);
+        assert_eq!(pair_headroom(256, Some(128)), 256);
+    }
+
+    #[test]
+    fn fixed_params_cover_every_creation_attribute() {
+        // Every attribute except the two policies and the read-only primary flag is fixed.
+        for ty in 1..=IFLA_NETKIT_MAX as u32 {
+            let fixed = FIXED_PARAMS.iter().any(|&(t, _)| t == ty);
+            let changeable = ty == IFLA_NETKIT_POLICY
+                || ty == IFLA_NETKIT_PEER_POLICY
+                || ty == IFLA_NETKIT_PRIMARY;
+            assert_ne!(fixed, changeable);
+        }
+    }
+
+    #[test]
+    fn policy_table_matches_c() {
+        assert_eq!(POLICY.len(), IFLA_NETKIT_MAX + 1);
+        assert_eq!(IFINFOMSG_LEN as usize, 16);
+        assert_eq!(nla::total_size(4), 8);
     }
 }

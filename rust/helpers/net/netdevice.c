@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <net/netdev_lock.h>
+
+#ifdef CONFIG_RUST_NETDEV_ABSTRACTIONS
+
+__rust_helper void *rust_helper_netdev_priv(const struct net_device *dev)
+{
+	return netdev_priv(dev);
+}
+
+__rust_helper struct net *rust_helper_dev_net(const struct net_device *dev)
+{
+	return dev_net(dev);
+}
+
+__rust_helper void rust_helper_netdev_hold(struct net_device *dev,
+					   netdevice_tracker *tracker,
+					   gfp_t gfp)
+{
+	netdev_hold(dev, tracker, gfp);
+}
+
+__rust_helper void rust_helper_netdev_put(struct net_device *dev,
+					  netdevice_tracker *tracker)
+{
+	netdev_put(dev, tracker);
+}
+
+__rust_helper void rust_helper_dev_sw_netstats_tx_add(struct net_device *dev,
+						      unsigned int packets,
+						      unsigned int len)
+{
+	dev_sw_netstats_tx_add(dev, packets, len);
+}
+
+__rust_helper void rust_helper_dev_sw_netstats_rx_add(struct net_device *dev,
+						      unsigned int len)
+{
+	dev_sw_netstats_rx_add(dev, len);
+}
+
+__rust_helper void rust_helper_dev_fetch_sw_tstats(struct rtnl_link_stats64 *s,
+						   const struct net_device *dev)
+{
+	dev_fetch_sw_netstats(s, dev->tstats);
+}
+
+__rust_helper void rust_helper_dev_core_stats_tx_dropped_inc(struct net_device *dev)
+{
+	dev_core_stats_tx_dropped_inc(dev);
+}
+
+__rust_helper unsigned long rust_helper_dev_stats_read_tx_dropped(const struct net_device *dev)
+{
+	return DEV_STATS_READ(dev, tx_dropped);
+}
+
+__rust_helper void rust_helper_eth_hw_addr_random(struct net_device *dev)
+{
+	eth_hw_addr_random(dev);
+}
+
+__rust_helper bool rust_helper_is_valid_ether_addr(const u8 *addr)
+{
+	return is_valid_ether_addr(addr);
+}
+
+/*
+ * One set of lockdep classes for all devices whose driver is written in Rust,
+ * see netdev_lockdep_set_classes().
+ */
+__rust_helper void rust_helper_netdev_lockdep_set_classes(struct net_device *dev)
+{
+	netdev_lockdep_set_classes(dev);
+}
+
+__rust_helper void rust_helper_netdev_update_priv_flags(struct net_device *dev,
+						     u32 set, u32 clear)
+{
+	dev->priv_flags = (dev->priv_flags & ~clear) | set;
+}
+
+__rust_helper void rust_helper_netdev_set_lltx(struct net_device *dev)
+{
+	dev->lltx = true;
+}
+
+__rust_helper void rust_helper_netdev_set_netmem_tx(struct net_device *dev,
+						    enum netmem_tx_mode mode)
+{
+	dev->netmem_tx = mode;
+}
+
+__rust_helper void rust_helper_netdev_set_tstats(struct net_device *dev)
+{
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+}
+
+#endif

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+
+#include <linux/etherdevice.h>
+#include <linux/netfilter_netdev.h>
+#include <linux/skbuff.h>
+#include <net/netlink.h>
+
+#ifdef CONFIG_RUST_NETDEV_ABSTRACTIONS
+
+/* NET_SKB_PAD uses max(), which bindgen cannot evaluate. */
+__rust_helper unsigned int rust_helper_net_skb_pad(void)
+{
+	return NET_SKB_PAD;
+}
+
+__rust_helper void rust_helper_kfree_skb_reason(struct sk_buff *skb,
+						enum skb_drop_reason reason)
+{
+	kfree_skb_reason(skb, reason);
+}
+
+__rust_helper bool rust_helper_pskb_may_pull(struct sk_buff *skb,
+					     unsigned int len)
+{
+	return pskb_may_pull(skb, len);
+}
+
+__rust_helper int rust_helper_skb_orphan_frags(struct sk_buff *skb, gfp_t gfp)
+{
+	return skb_orphan_frags(skb, gfp);
+}
+
+__rust_helper void rust_helper_nf_skip_egress(struct sk_buff *skb, bool skip)
+{
+	nf_skip_egress(skb, skip);
+}
+
+__rust_helper void rust_helper_skb_reset_mac_header(struct sk_buff *skb)
+{
+	skb_reset_mac_header(skb);
+}
+
+__rust_helper void rust_helper_skb_clear_tstamp(struct sk_buff *skb)
+{
+	skb_clear_tstamp(skb);
+}
+
+__rust_helper void rust_helper_eth_skb_pkt_type(struct sk_buff *skb,
+						const struct net_device *dev)
+{
+	eth_skb_pkt_type(skb, dev);
+}
+
+__rust_helper void rust_helper_skb_set_priority(struct sk_buff *skb, u32 priority)
+{
+	skb->priority = priority;
+}
+
+__rust_helper void rust_helper_skb_set_mark(struct sk_buff *skb, u32 mark)
+{
+	skb->mark = mark;
+}
+
+__rust_helper void rust_helper_skb_set_dev(struct sk_buff *skb,
+					   struct net_device *dev)
+{
+	skb->dev = dev;
+}
+
+/* eth_skb_pull_mac() followed by the matching skb_postpull_rcsum(). */
+__rust_helper void rust_helper_eth_skb_pull_mac_rcsum(struct sk_buff *skb)
+{
+	struct ethhdr *eth = eth_skb_pull_mac(skb);
+
+	skb_postpull_rcsum(skb, eth, ETH_HLEN);
+}
+
+#endif

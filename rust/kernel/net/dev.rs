@@ -1,0 +1,1088 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Network devices.
+//!
+//! A driver implements [`Driver`]: its private data (stored in `netdev_priv()`), how a new
+//! device is set up and the `net_device_ops` callbacks. Devices are created through
+//! [`crate::net::rtnl`].
+//!
+//! C headers: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h),
+//! [`include/linux/etherdevice.h`](srctree/include/linux/etherdevice.h)
+
+use crate::{
+    bindings,
+    error::{
+        from_result,
+        to_result,
+        VTABLE_DEFAULT_ERROR, //
+    },
+    net::{
+        ethtool,
+        rtnl::Rtnl,
+        skbuff::{
+            SkBuff,
+            TxContext, //
+        },
+    },
+    prelude::*,
+    sync::{
+        aref::{
+            ARef,
+            AlwaysRefCounted, //
+        },
+        atomic::{
+            Atomic,
+            Relaxed,
+            Release, //
+        },
+        rcu,
+    },
+    types::Opaque, //
+};
+use core::{
+    marker::PhantomData,
+    ops::Deref,
+    ptr::NonNull, //
+};
+
+/// Device flags visible to user space (`enum net_device_flags`, `IFF_*`).
+pub mod flags {
+    use crate::bindings;
+
+    /// Interface is administratively up.
+    pub const UP: u32 = bindings::net_device_flags_IFF_UP;
+    /// No ARP protocol.
+    pub const NOARP: u32 = bindings::net_device_flags_IFF_NOARP;
+}
+
+/// Device flags invisible to user space (`enum netdev_priv_flags`).
+pub mod priv_flags {
+    use crate::bindings;
+
+    /// The device supports sharing skbs on transmit.
+    pub const TX_SKB_SHARING: u32 = bindings::netdev_priv_flags_IFF_TX_SKB_SHARING;
+    /// The hardware address may change while the device is up.
+    pub const LIVE_ADDR_CHANGE: u32 = bindings::netdev_priv_flags_IFF_LIVE_ADDR_CHANGE;
+    /// The headroom is controlled by an external entity.
+    pub const PHONY_HEADROOM: u32 = bindings::netdev_priv_flags_IFF_PHONY_HEADROOM;
+    /// The device can run without a qdisc.
+    pub const NO_QUEUE: u32 = bindings::netdev_priv_flags_IFF_NO_QUEUE;
+    /// Netpoll is disabled.
+    pub const DISABLE_NETPOLL: u32 = bindings::netdev_priv_flags_IFF_DISABLE_NETPOLL;
+}
+
+/// Device features (`netdev_features_t`, `NETIF_F_*`).
+pub mod features {
+    use crate::bindings;
+
+    /// A set of features.
+    pub type Features = u64;
+
+    /// Scatter/gather I/O.
+    pub const SG: Features = bindings::NETIF_F_SG;
+    /// Frame lists.
+    pub const FRAGLIST: Features = bindings::NETIF_F_FRAGLIST;
+    /// Checksums any packet.
+    pub const HW_CSUM: Features = bindings::NETIF_F_HW_CSUM;
+    /// Receive checksum offload.
+    pub const RXCSUM: Features = bindings::NETIF_F_RXCSUM;
+    /// SCTP checksum offload.
+    pub const SCTP_CRC: Features = bindings::NETIF_F_SCTP_CRC;
+    /// DMA to high memory.
+    pub const HIGHDMA: Features = bindings::NETIF_F_HIGHDMA;
+    /// All software segmentation offloads.
+    pub const GSO_SOFTWARE: Features = bindings::NETIF_F_GSO_SOFTWARE;
+    /// All encapsulation segmentation offloads.
+    pub const GSO_ENCAP_ALL: Features = bindings::NETIF_F_GSO_ENCAP_ALL;
+    /// 802.1Q tag insertion.
+    pub const HW_VLAN_CTAG_TX: Features = bindings::NETIF_F_HW_VLAN_CTAG_TX;
+    /// 802.1Q tag stripping.
+    pub const HW_VLAN_CTAG_RX: Features = bindings::NETIF_F_HW_VLAN_CTAG_RX;
+    /// 802.1ad tag insertion.
+    pub const HW_VLAN_STAG_TX: Features = bindings::NETIF_F_HW_VLAN_STAG_TX;
+    /// 802.1ad tag stripping.
+    pub const HW_VLAN_STAG_RX: Features = bindings::NETIF_F_HW_VLAN_STAG_RX;
+}
+
+/// Largest MTU of an Ethernet device (`ETH_MAX_MTU`).
+pub const ETH_MAX_MTU: u32 = bindings::ETH_MAX_MTU;
+/// Ethernet header length (`ETH_HLEN`).
+pub const ETH_HLEN: u32 = bindings::ETH_HLEN;
+/// Ethernet address length (`ETH_ALEN`).
+pub const ETH_ALEN: usize = bindings::ETH_ALEN as usize;
+/// Largest GSO packet (`GSO_MAX_SIZE`).
+pub const GSO_MAX_SIZE: u32 = bindings::GSO_MAX_SIZE;
+/// Returns the default headroom (`NET_SKB_PAD`).
+pub fn net_skb_pad() -> u32 {
+    // SAFETY: No requirements.
+    unsafe { bindings::net_skb_pad() }
+}
+/// Size of a device name buffer (`IFNAMSIZ`).
+pub const IFNAMSIZ: usize = bindings::IFNAMSIZ as usize;
+
+/// Returns whether `addr` is a valid unicast Ethernet address (`is_valid_ether_addr`).
+///
+/// # Examples
+///
+/// ```
+/// use kernel::net::dev::is_valid_ether_addr;
+///
+/// assert!(is_valid_ether_addr(&[2, 0, 0, 0, 0, 1]));
+/// assert!(!is_valid_ether_addr(&[1, 0, 0, 0, 0, 1]));
+/// assert!(!is_valid_ether_addr(&[0; 6]));
+/// ```
+pub fn is_valid_ether_addr(addr: &[u8; ETH_ALEN]) -> bool {
+    // SAFETY: `addr` is readable for `ETH_ALEN` bytes, all the function reads.
+    unsafe { bindings::is_valid_ether_addr(addr.as_ptr()) }
+}
+
+/// A network namespace (`struct net`).
+///
+/// # Invariants
+///
+/// `self` is a valid `struct net`.
+#[repr(transparent)]
+pub struct Namespace(Opaque<bindings::net>);
+
+impl Namespace {
+    /// Creates a reference from a raw pointer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is a valid namespace that stays alive for `'a`.
+    pub unsafe fn from_raw<'a>(ptr: *mut bindings::net) -> &'a Self {
+        // SAFETY: `Namespace` is transparent over `struct net`; per the safety requirements.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// Returns the raw pointer.
+    pub fn as_raw(&self) -> *mut bindings::net {
+        self.0.get()
+    }
+}
+
+impl PartialEq for Namespace {
+    /// Whether both are the same namespace (`net_eq`).
+    fn eq(&self, other: &Self) -> bool {
+        core::ptr::eq(self, other)
+    }
+}
+
+impl Eq for Namespace {}
+
+/// A device name (`char name[IFNAMSIZ]`), always NUL-terminated.
+#[derive(Clone, Copy)]
+pub struct IfName([u8; IFNAMSIZ]);
+
+impl IfName {
+    /// Creates a name from bytes, truncated like `strscpy()` (a pattern such as `"nk%d"` is
+    /// resolved at registration).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::net::dev::IfName;
+    ///
+    /// assert_eq!(IfName::new(b"nk%d").as_bytes(), b"nk%d");
+    /// assert_eq!(IfName::new(b"0123456789abcdefgh").as_bytes(), b"0123456789abcde");
+    /// assert_eq!(IfName::new(b"ab\0cd").as_bytes(), b"ab");
+    /// ```
+    pub fn new(name: &[u8]) -> Self {
+        let mut buf = [0u8; IFNAMSIZ];
+        let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+        let n = end.min(IFNAMSIZ - 1);
+        buf[..n].copy_from_slice(&name[..n]);
+        Self(buf)
+    }
+
+    /// Returns the name without its NUL terminator.
+    pub fn as_bytes(&self) -> &[u8] {
+        let end = self.0.iter().position(|&c| c == 0).unwrap_or(IFNAMSIZ);
+        &self.0[..end]
+    }
+
+    pub(crate) fn as_char_ptr(&self) -> *const c_char {
+        self.0.as_ptr().cast()
+    }
+}
+
+/// How a device name was chosen (`NET_NAME_*`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub enum NameAssign {
+    /// Enumerated by the kernel from a pattern (`NET_NAME_ENUM`).
+    Enum = bindings::NET_NAME_ENUM as u8,
+    /// Given by user space (`NET_NAME_USER`).
+    User = bindings::NET_NAME_USER as u8,
+}
+
+/// A network device (`struct net_device`) of any driver.
+///
+/// # Invariants
+///
+/// `self` is a valid `struct net_device`; its memory stays valid for as long as the reference
+/// used to reach it (a reference count, an RCU read-side section, or RTNL for a registered
+/// device).
+#[repr(transparent)]
+pub struct Device(Opaque<bindings::net_device>);
+
+// SAFETY: A `net_device` may be used from any thread; the methods state what they require.
+unsafe impl Send for Device {}
+// SAFETY: The `&self` methods are safe to call concurrently (C synchronises them or they only
+// read fields with `READ_ONCE()` semantics).
+unsafe impl Sync for Device {}
+
+// SAFETY: `dev_hold`/`dev_put` keep the memory of the device alive; the device is freed only
+// when its reference count drops to zero after unregistration.
+unsafe impl AlwaysRefCounted for Device {
+    fn inc_ref(&self) {
+        // SAFETY: The device is valid by the type invariant.
+        unsafe { bindings::netdev_hold(self.as_raw(), core::ptr::null_mut(), bindings::GFP_ATOMIC) };
+    }
+
+    unsafe fn dec_ref(obj: NonNull<Self>) {
+        // SAFETY: The caller gives up a reference it owns.
+        unsafe { bindings::netdev_put(obj.as_ptr().cast(), core::ptr::null_mut()) };
+    }
+}
+
+impl Device {
+    /// Creates a reference from a raw pointer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is a valid `net_device` that stays valid for `'a`.
+    pub unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a Self {
+        // SAFETY: `Device` is transparent over `net_device`; per the safety requirements.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// Returns the raw pointer.
+    pub fn as_raw(&self) -> *mut bindings::net_device {
+        self.0.get()
+    }
+
+    /// Returns the interface index (0 before registration).
+    pub fn ifindex(&self) -> i32 {
+        // SAFETY: The device is valid; `ifindex` changes only under RTNL, read once like
+        // `READ_ONCE()`.
+        unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).ifindex) }
+    }
+
+    /// Returns the device name.
+    pub fn name<'a>(&'a self, _rtnl: &'a Rtnl) -> &'a CStr {
+        // SAFETY: The name is NUL-terminated and changes only under RTNL, which is held for 'a.
+        unsafe { CStr::from_char_ptr((*self.as_raw()).name.as_ptr()) }
+    }
+
+    /// Returns the `IFF_*` flags, see [`flags`].
+    pub fn flags(&self) -> u32 {
+        // SAFETY: The device is valid; read once like `READ_ONCE()`.
+        unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).flags) }
+    }
+
+    /// Returns whether the device is administratively up (`IFF_UP`).
+    pub fn is_up(&self) -> bool {
+        self.flags() & flags::UP != 0
+    }
+
+    /// Returns the number of receive queues in use (`real_num_rx_queues`).
+    pub fn real_num_rx_queues(&self) -> u32 {
+        // SAFETY: The device is valid; read once like `READ_ONCE()`.
+        unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).real_num_rx_queues) }
+    }
+
+    /// Returns the headroom the device needs in front of packets.
+    pub fn needed_headroom(&self) -> u16 {
+        // SAFETY: The device is valid; read once like `READ_ONCE()`.
+        unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).needed_headroom) }
+    }
+
+    /// Sets the headroom the device needs in front of packets.
+    pub fn set_needed_headroom(&self, headroom: u16) {
+        // SAFETY: The device is valid; a plain store as in C (`needed_headroom` is a hint read
+        // without locks).
+        unsafe { core::ptr::write_volatile(&raw mut (*self.as_raw()).needed_headroom, headroom) };
+    }
+
+    /// Returns the tailroom the device needs behind packets.
+    pub fn needed_tailroom(&self) -> u16 {
+        // SAFETY: The device is valid; read once like `READ_ONCE()`.
+        unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).needed_tailroom) }
+    }
+
+    /// Sets the tailroom the device needs behind packets.
+    pub fn set_needed_tailroom(&self, tailroom: u16) {
+        // SAFETY: As for `set_needed_headroom`.
+        unsafe { core::ptr::write_volatile(&raw mut (*self.as_raw()).needed_tailroom, tailroom) };
+    }
+
+    /// Returns the device's namespace (`dev_net`).
+    ///
+    /// A device changes namespace only under RTNL, and a namespace with devices stays alive.
+    pub fn net<'a>(&'a self, _rtnl: &'a Rtnl) -> &'a Namespace {
+        // SAFETY: The device is valid; with RTNL held its namespace neither changes nor goes
+        // away.
+        unsafe { Namespace::from_raw(bindings::dev_net(self.as_raw())) }
+    }
+
+    /// Returns whether both devices are in the same namespace (`net_eq(dev_net(), dev_net())`).
+    ///
+    /// Without RTNL the answer can be stale once returned, as in C.
+    pub fn same_net(&self, other: &Device) -> bool {
+        // SAFETY: Both devices are valid; only the pointers are compared.
+        unsafe { bindings::dev_net(self.as_raw()) == bindings::dev_net(other.as_raw()) }
+    }
+
+    /// Turns the carrier on (`netif_carrier_on`).
+    pub fn carrier_on(&self) {
+        // SAFETY: The device is valid.
+        unsafe { bindings::netif_carrier_on(self.as_raw()) };
+    }
+
+    /// Turns the carrier off (`netif_carrier_off`).
+    pub fn carrier_off(&self) {
+        // SAFETY: The device is valid.
+        unsafe { bindings::netif_carrier_off(self.as_raw()) };
+    }
+
+    fn reg_state(&self) -> u32 {
+        // SAFETY: The device is valid; read once like `READ_ONCE()`.
+        u32::from(unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).reg_state) })
+    }
+
+    /// Whether the device has been registered and not yet unregistered.
+    pub fn is_registered(&self) -> bool {
+        self.reg_state() == bindings::netdev_reg_state_NETREG_REGISTERED
+    }
+
+    /// Changes the `IFF_*` flags as user space would (`dev_change_flags`).
+    pub fn change_flags(&self, flags: u32, _rtnl: &Rtnl) -> Result {
+        // SAFETY: The device is valid and RTNL is held.
+        to_result(unsafe { bindings::dev_change_flags(self.as_raw(), flags, core::ptr::null_mut()) })
+    }
+
+    /// Gives the device a random locally administered Ethernet address (`eth_hw_addr_random`).
+    pub fn random_ether_addr(&self, _rtnl: &Rtnl) {
+        // SAFETY: The device is valid and RTNL, which serialises address changes, is held.
+        unsafe { bindings::eth_hw_addr_random(self.as_raw()) };
+    }
+
+    /// Copies the TSO limits of `from` (`netif_inherit_tso_max`).
+    pub fn inherit_tso_max(&self, from: &Device, _rtnl: &Rtnl) {
+        // SAFETY: Both devices are valid and RTNL is held.
+        unsafe { bindings::netif_inherit_tso_max(self.as_raw(), from.as_raw()) };
+    }
+
+    /// Returns whether the device is queued for unregistration (`unregister_netdevice_queued`).
+    pub fn is_unregister_queued(&self, _rtnl: &Rtnl) -> bool {
+        // SAFETY: The device is valid and RTNL is held.
+        unsafe { bindings::unregister_netdevice_queued(self.as_raw()) }
+    }
+
+    /// Queues the device for unregistration on `list` (`unregister_netdevice_queue`).
+    ///
+    /// Does nothing if the device is not registered or already queued (possibly on another
+    /// list).
+    pub fn unregister_queue(&self, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
+        if !self.is_registered() || self.is_unregister_queued(rtnl) {
+            return;
+        }
+        // SAFETY: The device is registered and not on any unregistration list; `list` is a
+        // valid list head; RTNL is held.
+        unsafe { bindings::unregister_netdevice_queue(self.as_raw(), list.as_raw()) };
+    }
+
+    /// Unregisters the device now (`unregister_netdevice`); does nothing if it is not
+    /// registered or already queued for unregistration.
+    pub fn unregister(&self, rtnl: &Rtnl) {
+        if !self.is_registered() || self.is_unregister_queued(rtnl) {
+            return;
+        }
+        // SAFETY: The device is registered and not queued; RTNL is held.
+        unsafe { bindings::unregister_netdevice_queue(self.as_raw(), core::ptr::null_mut()) };
+    }
+}
+
+/// The list of devices an `rtnl_link_ops::dellink` queues for unregistration.
+///
+/// # Invariants
+///
+/// `head` is a valid list head of devices to unregister, exclusively borrowed for `'a`.
+pub struct UnregisterList<'a> {
+    head: *mut bindings::list_head,
+    _p: PhantomData<&'a mut bindings::list_head>,
+}
+
+impl UnregisterList<'_> {
+    /// Creates a list from a raw pointer.
+    ///
+    /// # Safety
+    ///
+    /// `head` is null (unregister at once) or a valid unregistration list head not used by
+    /// anything else while the result lives.
+    pub unsafe fn from_raw(head: *mut bindings::list_head) -> Self {
+        // INVARIANT: Per the safety requirements.
+        Self {
+            head,
+            _p: PhantomData,
+        }
+    }
+
+    fn as_raw(&mut self) -> *mut bindings::list_head {
+        self.head
+    }
+}
+
+/// A socket address given to `ndo_set_mac_address` (`struct sockaddr`).
+///
+/// # Invariants
+///
+/// `self` is a valid `struct sockaddr`.
+#[repr(transparent)]
+pub struct SockAddr(Opaque<bindings::sockaddr>);
+
+impl SockAddr {
+    /// Creates a reference from a raw pointer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is a valid `struct sockaddr` for `'a`.
+    pub unsafe fn from_raw<'a>(ptr: *mut c_void) -> &'a Self {
+        // SAFETY: Transparent wrapper; per the safety requirements.
+        unsafe { &*ptr.cast() }
+    }
+}
+
+/// Transmit status returned by [`Driver::start_xmit`] (`netdev_tx_t`).
+///
+/// The packet is always consumed; there is no `NETDEV_TX_BUSY`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u32)]
+pub enum TxStatus {
+    /// The packet was sent (`NET_XMIT_SUCCESS`).
+    Ok = bindings::NET_XMIT_SUCCESS,
+    /// The packet was dropped (`NET_XMIT_DROP`).
+    Drop = bindings::NET_XMIT_DROP,
+}
+
+/// Link statistics being reported (`struct rtnl_link_stats64`).
+///
+/// # Invariants
+///
+/// `self` is a valid `rtnl_link_stats64`.
+#[repr(transparent)]
+pub struct Stats64(Opaque<bindings::rtnl_link_stats64>);
+
+impl Stats64 {
+    /// Sets the transmit drop counter.
+    pub fn set_tx_dropped(&mut self, v: u64) {
+        // SAFETY: Valid by the type invariant; `&mut self` gives exclusive access.
+        unsafe { (*self.0.get()).tx_dropped = v };
+    }
+
+    /// Returns the transmit drop counter.
+    pub fn tx_dropped(&self) -> u64 {
+        // SAFETY: Valid by the type invariant.
+        unsafe { (*self.0.get()).tx_dropped }
+    }
+}
+
+/// The device being set up by [`Driver::setup`], before anyone else can see it.
+///
+/// # Invariants
+///
+/// `dev` points to a newly allocated device that only the current thread accesses.
+pub struct Setup<'a> {
+    dev: *mut bindings::net_device,
+    _p: PhantomData<&'a mut bindings::net_device>,
+}
+
+impl Setup<'_> {
+    /// Applies the Ethernet defaults (`ether_setup`).
+    pub fn ether_setup(&mut self) {
+        // SAFETY: `dev` is valid and exclusively ours by the type invariant.
+        unsafe { bindings::ether_setup(self.dev) };
+    }
+
+    /// Sets the largest MTU.
+    pub fn set_max_mtu(&mut self, mtu: u32) {
+        // SAFETY: As above.
+        unsafe { (*self.dev).max_mtu = mtu };
+    }
+
+    /// Adds and removes `IFF_*` flags, see [`flags`].
+    pub fn update_flags(&mut self, set: u32, clear: u32) {
+        // SAFETY: As above.
+        unsafe { (*self.dev).flags = ((*self.dev).flags & !clear) | set };
+    }
+
+    /// Adds and removes private flags, see [`priv_flags`].
+    pub fn update_priv_flags(&mut self, set: u32, clear: u32) {
+        // SAFETY: As above.
+        unsafe { bindings::netdev_update_priv_flags(self.dev, set, clear) };
+    }
+
+    /// Declares lockless transmit (`lltx`).
+    pub fn set_lltx(&mut self) {
+        // SAFETY: As above.
+        unsafe { bindings::netdev_set_lltx(self.dev) };
+    }
+
+    /// Declares that transmitted net_iovs need no DMA mapping (`NETMEM_TX_NO_DMA`).
+    pub fn set_netmem_tx_no_dma(&mut self) {
+        // SAFETY: As above.
+        unsafe { bindings::netdev_set_netmem_tx(self.dev, bindings::netmem_tx_mode_NETMEM_TX_NO_DMA) };
+    }
+
+    /// Returns the active features.
+    pub fn features(&self) -> features::Features {
+        // SAFETY: As above.
+        unsafe { (*self.dev).features }
+    }
+
+    /// Sets the active, user-changeable, encapsulation, MPLS and VLAN features.
+    pub fn set_features(
+        &mut self,
+        features: features::Features,
+        hw: features::Features,
+        hw_enc: features::Features,
+        mpls: features::Features,
+        vlan: features::Features,
+    ) {
+        // SAFETY: As above.
+        unsafe {
+            (*self.dev).features = features;
+            (*self.dev).hw_features = hw;
+            (*self.dev).hw_enc_features = hw_enc;
+            (*self.dev).mpls_features = mpls;
+            (*self.dev).vlan_features = vlan;
+        }
+    }
+
+    /// Sets the largest TSO packet (`netif_set_tso_max_size`).
+    pub fn set_tso_max_size(&mut self, size: u32) {
+        // SAFETY: As above.
+        unsafe { bindings::netif_set_tso_max_size(self.dev, size) };
+    }
+}
+
+/// A network device driven by `T`: its callbacks are `T`'s and its private area holds an
+/// initialised `T::Data`.
+///
+/// # Invariants
+///
+/// The device was allocated with [`Adapter::setup`] of `T` as setup function, so
+/// `netdev_priv()` holds a pinned, initialised `T::Data` for the lifetime of the device.
+#[repr(transparent)]
+pub struct DriverDevice<T: Driver>(Device, PhantomData<T>);
+
+impl<T: Driver> Deref for DriverDevice<T> {
+    type Target = Device;
+
+    fn deref(&self) -> &Device {
+        &self.0
+    }
+}
+
+impl<T: Driver> DriverDevice<T> {
+    /// Creates a reference from a raw pointer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is valid for `'a` and was set up by [`Adapter::setup`] of `T`.
+    pub unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a Self {
+        // SAFETY: Transparent over `Device`; per the safety requirements.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// Returns the driver's private data (pinned: it never moves).
+    pub fn data(&self) -> &T::Data {
+        self.pinned_data().get_ref()
+    }
+
+    /// Returns the driver's private data as a pinned reference.
+    pub fn pinned_data(&self) -> Pin<&T::Data> {
+        // SAFETY: `netdev_priv` returns the private area of a valid device.
+        let ptr = unsafe { bindings::netdev_priv(self.as_raw()) }.cast::<T::Data>();
+        // SAFETY: By the type invariant the area holds an initialised, pinned `T::Data` that
+        // lives as long as the device.
+        unsafe { Pin::new_unchecked(&*ptr) }
+    }
+
+    /// Sets the device name (the pattern `"nk%d"` is resolved at registration).
+    ///
+    /// Fails with `EBUSY` once the device is registered.
+    pub fn set_name(&self, name: &IfName, _rtnl: &Rtnl) -> Result {
+        if self.reg_state() != bindings::netdev_reg_state_NETREG_UNINITIALIZED {
+            return Err(EBUSY);
+        }
+        // SAFETY: The device is not registered, so nothing else reads its name; RTNL is held.
+        unsafe { (*self.as_raw()).name = name.0.map(|c| c as c_char) };
+        Ok(())
+    }
+
+    /// Registers the device (`register_netdevice`).
+    ///
+    /// Fails with `EBUSY` if it was registered before.
+    pub fn register(&self, _rtnl: &Rtnl) -> Result {
+        if self.reg_state() != bindings::netdev_reg_state_NETREG_UNINITIALIZED {
+            return Err(EBUSY);
+        }
+        // SAFETY: The device is valid, has never been registered and RTNL is held.
+        to_result(unsafe { bindings::register_netdevice(self.as_raw()) })
+    }
+
+    /// Sets the Ethernet address from a `ndo_set_mac_address` request (`eth_mac_addr`).
+    pub fn set_ether_addr(&self, addr: &SockAddr, _rtnl: &Rtnl) -> Result {
+        // SAFETY: The device and the address are valid; RTNL is held.
+        to_result(unsafe { bindings::eth_mac_addr(self.as_raw(), addr.0.get().cast()) })
+    }
+
+    /// Counts transmitted packets in the per-CPU statistics (`dev_sw_netstats_tx_add`).
+    pub fn sw_stats_tx_add(&self, packets: u32, len: u32) {
+        // SAFETY: `T`'s devices use `NETDEV_PCPU_STAT_TSTATS` (set by `Adapter::setup`); the
+        // helper skips the update while the statistics are not allocated.
+        unsafe { bindings::dev_sw_netstats_tx_add(self.as_raw(), packets, len) };
+    }
+
+    /// Counts a received packet in the per-CPU statistics (`dev_sw_netstats_rx_add`).
+    pub fn sw_stats_rx_add(&self, len: u32) {
+        // SAFETY: As for `sw_stats_tx_add`.
+        unsafe { bindings::dev_sw_netstats_rx_add(self.as_raw(), len) };
+    }
+
+    /// Reports the per-CPU statistics and the core's transmit drops (`dev_fetch_sw_netstats`).
+    pub fn fetch_sw_stats(&self, stats: &mut Stats64) {
+        // SAFETY: The device is valid and registered (statistics are only queried then), so
+        // `tstats` is allocated.
+        unsafe { bindings::dev_fetch_sw_tstats(stats.0.get(), self.as_raw()) };
+        // SAFETY: The device is valid.
+        let dropped = unsafe { bindings::dev_stats_read_tx_dropped(self.as_raw()) };
+        stats.set_tx_dropped(dropped as u64);
+    }
+
+    /// Counts a transmit drop in the core statistics (`dev_core_stats_tx_dropped_inc`).
+    pub fn tx_dropped_inc(&self) {
+        // SAFETY: The device is valid.
+        unsafe { bindings::dev_core_stats_tx_dropped_inc(self.as_raw()) };
+    }
+}
+
+/// A device allocated for a driver but not registered (e.g. the peer of a pair), freed with
+/// `free_netdev()` unless it gets registered.
+///
+/// # Invariants
+///
+/// `ptr` is a valid, unregistered device set up by [`Adapter::setup`] of `T` that this object
+/// owns.
+pub struct NewDevice<T: Driver> {
+    ptr: NonNull<bindings::net_device>,
+    _t: PhantomData<T>,
+}
+
+impl<T: Driver> NewDevice<T> {
+    /// Takes ownership of an allocated device.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is a valid, unregistered device set up by [`Adapter::setup`] of `T`, owned by the
+    /// caller, who gives up that ownership.
+    pub unsafe fn from_raw(ptr: NonNull<bindings::net_device>) -> Self {
+        // INVARIANT: Per the safety requirements.
+        Self {
+            ptr,
+            _t: PhantomData,
+        }
+    }
+
+    /// Sets the interface index requested for the device.
+    pub fn set_ifindex(&mut self, ifindex: i32) {
+        // SAFETY: The device is ours and not registered.
+        unsafe { (*self.ptr.as_ptr()).ifindex = ifindex };
+    }
+
+    /// Registers the device (`register_netdevice`); on success the core owns it.
+    pub fn register(self, rtnl: &Rtnl) -> Result<&DriverDevice<T>> {
+        (*self).register(rtnl)?;
+        let ptr = core::mem::ManuallyDrop::new(self).ptr;
+        // SAFETY: The device is registered and will be freed by the core only after
+        // unregistration, which completes after RTNL, held for the returned lifetime, is
+        // released.
+        Ok(unsafe { DriverDevice::from_raw(ptr.as_ptr()) })
+    }
+}
+
+impl<T: Driver> Deref for NewDevice<T> {
+    type Target = DriverDevice<T>;
+
+    fn deref(&self) -> &DriverDevice<T> {
+        // SAFETY: Owned and set up by `T` by the type invariant.
+        unsafe { DriverDevice::from_raw(self.ptr.as_ptr()) }
+    }
+}
+
+impl<T: Driver> Drop for NewDevice<T> {
+    fn drop(&mut self) {
+        // SAFETY: The device is owned and not registered (a failed `register_netdevice` leaves
+        // it to the caller to free).
+        unsafe { bindings::free_netdev(self.ptr.as_ptr()) };
+    }
+}
+
+/// An RCU-protected reference to a device of driver `T`, e.g. a pair device's peer.
+///
+/// Read under an RCU read-side lock or RTNL; written under RTNL. While set it holds a tracked
+/// reference (`netdev_hold`) on the device.
+///
+/// # Invariants
+///
+/// `ptr` is null or a device set up by [`Adapter::setup`] of `T` on which a reference tracked
+/// by `tracker` is held.
+#[pin_data]
+pub struct RcuDevice<T: Driver> {
+    ptr: Atomic<*mut bindings::net_device>,
+    #[pin]
+    tracker: Opaque<bindings::netdevice_tracker>,
+    _t: PhantomData<T>,
+}
+
+// SAFETY: The pointer is accessed atomically; the tracker only under RTNL.
+unsafe impl<T: Driver> Send for RcuDevice<T> {}
+// SAFETY: As above.
+unsafe impl<T: Driver> Sync for RcuDevice<T> {}
+
+impl<T: Driver> RcuDevice<T> {
+    /// Creates an empty reference.
+    pub fn new() -> impl PinInit<Self> {
+        pin_init!(Self {
+            ptr: Atomic::new(core::ptr::null_mut()),
+            tracker <- Opaque::zeroed(),
+            _t: PhantomData,
+        })
+    }
+
+    /// Returns the device, if set (`rcu_dereference`).
+    #[inline]
+    pub fn get<'a>(&self, _guard: &'a rcu::Guard) -> Option<&'a DriverDevice<T>> {
+        let p = self.ptr.load(Relaxed);
+        // SAFETY: A non-null pointer is a device of `T` with a reference held by the type
+        // invariant; `clear` waits for an RCU grace period before dropping that reference, so
+        // the device stays valid while the RCU read-side lock `'a` is held.
+        NonNull::new(p).map(|p| unsafe { DriverDevice::from_raw(p.as_ptr()) })
+    }
+
+    /// Returns the device, if set (`rtnl_dereference`).
+    pub fn get_rtnl<'a>(&'a self, _rtnl: &'a Rtnl) -> Option<&'a DriverDevice<T>> {
+        let p = self.ptr.load(Relaxed);
+        // SAFETY: A non-null pointer is a registered device of `T`. A registered device is freed
+        // only by `netdev_run_todo()` after RTNL, held for `'a`, is released, even if `clear`
+        // drops the reference meanwhile.
+        NonNull::new(p).map(|p| unsafe { DriverDevice::from_raw(p.as_ptr()) })
+    }
+
+    /// Sets the device (`rcu_assign_pointer`), taking a reference on it; a previous device is
+    /// cleared first (see [`RcuDevice::clear`]).
+    ///
+    /// Fails with `EINVAL` if the device is not registered: only a registered device is freed
+    /// after its references are gone.
+    pub fn set(&self, dev: &DriverDevice<T>, rtnl: &Rtnl) -> Result {
+        if !dev.is_registered() {
+            return Err(EINVAL);
+        }
+        self.clear(rtnl);
+        // SAFETY: The device is valid; the tracker is unused (cleared above) and RTNL, which
+        // serialises writers, is held.
+        unsafe { bindings::netdev_hold(dev.as_raw(), self.tracker.get(), bindings::GFP_KERNEL) };
+        // INVARIANT: A reference tracked by `tracker` is held on `dev`.
+        self.ptr.store(dev.as_raw(), Release);
+        Ok(())
+    }
+
+    /// Clears the device (`RCU_INIT_POINTER(.., NULL)`), waits for readers (`synchronize_net`)
+    /// and drops the reference.
+    pub fn clear(&self, _rtnl: &Rtnl) {
+        let p = self.ptr.xchg(core::ptr::null_mut(), Relaxed);
+        if p.is_null() {
+            return;
+        }
+        // SAFETY: No requirements; RTNL is held, so this is an expedited grace period.
+        unsafe { bindings::synchronize_net() };
+        // SAFETY: A reference tracked by `tracker` was held on `p`; no reader can still see it.
+        unsafe { bindings::netdev_put(p, self.tracker.get()) };
+    }
+}
+
+/// The driver of a network device.
+///
+/// Each callback documents the locks the core holds when calling it.
+#[vtable]
+pub trait Driver: Sized + Send + Sync + 'static {
+    /// The private data in `netdev_priv()`.
+    ///
+    /// The core frees the private area without running Rust code on some error paths, so the
+    /// data must not need dropping; release resources in [`Driver::uninit`].
+    type Data: Send + Sync;
+
+    /// Sets up a newly allocated device, before anyone else can see it (`setup`; no locks).
+    fn setup(dev: &mut Setup<'_>);
+
+    /// Initialises the private data of a newly allocated device.
+    fn init_data() -> impl PinInit<Self::Data>;
+
+    /// Called at registration (`ndo_init`; RTNL).
+    fn init(_dev: &DriverDevice<Self>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Called at unregistration or when registration fails after `init` (`ndo_uninit`; RTNL).
+    fn uninit(_dev: &DriverDevice<Self>, _rtnl: &Rtnl) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// The device is brought up (`ndo_open`; RTNL).
+    fn open(_dev: &DriverDevice<Self>, _rtnl: &Rtnl) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// The device is brought down (`ndo_stop`; RTNL).
+    fn stop(_dev: &DriverDevice<Self>, _rtnl: &Rtnl) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Transmits a packet (`ndo_start_xmit`; RCU-bh, bottom halves disabled, no lock for an
+    /// `lltx` device).
+    fn start_xmit(dev: &DriverDevice<Self>, skb: SkBuff, ctx: &TxContext) -> TxStatus;
+
+    /// Returns the ifindex of the device this one is linked to, or 0 (`ndo_get_iflink`;
+    /// RCU or RTNL).
+    fn get_iflink(_dev: &DriverDevice<Self>) -> i32 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Returns the peer device, e.g. for `bpf_redirect_peer()` (`ndo_get_peer_dev`; RCU).
+    fn get_peer_dev<'a>(_dev: &'a DriverDevice<Self>, _guard: &'a rcu::Guard) -> Option<&'a Device> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports statistics (`ndo_get_stats64`; no lock, may run concurrently with anything).
+    fn get_stats64(_dev: &DriverDevice<Self>, _stats: &mut Stats64) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Sets the headroom requested by an upper device; negative means the default
+    /// (`ndo_set_rx_headroom`; RTNL or the upper device's lock).
+    fn set_rx_headroom(_dev: &DriverDevice<Self>, _headroom: i32) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Sets the hardware address (`ndo_set_mac_address`; RTNL and the instance lock).
+    fn set_mac_address(_dev: &DriverDevice<Self>, _addr: &SockAddr, _rtnl: &Rtnl) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Applies the unicast and multicast filters (`ndo_set_rx_mode_async`; process context,
+    /// the address lists are not exposed yet).
+    fn set_rx_mode(_dev: &DriverDevice<Self>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Restricts the features used for one packet (`ndo_features_check`; transmit path).
+    fn features_check(
+        _dev: &DriverDevice<Self>,
+        _features: features::Features,
+    ) -> features::Features {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports driver information to ethtool (`ethtool_ops::get_drvinfo`; RTNL).
+    fn get_drvinfo(_dev: &DriverDevice<Self>, _info: &mut ethtool::DrvInfo) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// The C callbacks of a [`Driver`].
+pub struct Adapter<T: Driver>(PhantomData<T>);
+
+impl<T: Driver> Adapter<T> {
+    const OPS: bindings::net_device_ops = bindings::net_device_ops {
+        ndo_init: if T::HAS_INIT { Some(Self::init) } else { None },
+        ndo_uninit: if T::HAS_UNINIT { Some(Self::uninit) } else { None },
+        ndo_open: if T::HAS_OPEN { Some(Self::open) } else { None },
+        ndo_stop: if T::HAS_STOP { Some(Self::stop) } else { None },
+        ndo_start_xmit: Some(Self::start_xmit),
+        ndo_get_iflink: if T::HAS_GET_IFLINK { Some(Self::get_iflink) } else { None },
+        ndo_get_peer_dev: if T::HAS_GET_PEER_DEV { Some(Self::get_peer_dev) } else { None },
+        ndo_get_stats64: if T::HAS_GET_STATS64 { Some(Self::get_stats64) } else { None },
+        ndo_set_rx_headroom: if T::HAS_SET_RX_HEADROOM {
+            Some(Self::set_rx_headroom)
+        } else {
+            None
+        },
+        ndo_set_mac_address: if T::HAS_SET_MAC_ADDRESS {
+            Some(Self::set_mac_address)
+        } else {
+            None
+        },
+        ndo_set_rx_mode_async: if T::HAS_SET_RX_MODE { Some(Self::set_rx_mode) } else { None },
+        ndo_features_check: if T::HAS_FEATURES_CHECK {
+            Some(Self::features_check)
+        } else {
+            None
+        },
+        ..pin_init::zeroed()
+    };
+
+    const ETHTOOL_OPS: bindings::ethtool_ops = bindings::ethtool_ops {
+        get_drvinfo: if T::HAS_GET_DRVINFO { Some(Self::get_drvinfo) } else { None },
+        ..pin_init::zeroed()
+    };
+
+    /// The `setup` function for devices of `T` (`rtnl_link_ops::setup`).
+    ///
+    /// # Safety
+    ///
+    /// `dev` is a newly allocated device, not yet visible to anyone else, whose private area is
+    /// `size_of::<T::Data>()` bytes (aligned to `NETDEV_ALIGN`).
+    pub unsafe extern "C" fn setup(dev: *mut bindings::net_device) {
+        const {
+            assert!(!core::mem::needs_drop::<T::Data>());
+            assert!(core::mem::align_of::<T::Data>() <= bindings::NETDEV_ALIGN as usize);
+        }
+        // INVARIANT: The device is new and only seen by this thread.
+        let mut setup = Setup {
+            dev,
+            _p: PhantomData,
+        };
+        T::setup(&mut setup);
+        // SAFETY: The device is valid and only ours.
+        unsafe {
+            (*dev).netdev_ops = &Self::OPS;
+            (*dev).ethtool_ops = &Self::ETHTOOL_OPS;
+            (*dev).needs_free_netdev = true;
+            bindings::netdev_set_tstats(dev);
+        }
+        // SAFETY: The private area fits and is aligned for `T::Data` per the safety
+        // requirements, and is never moved.
+        let data = unsafe { bindings::netdev_priv(dev) }.cast::<T::Data>();
+        // SAFETY: `data` is valid for writes and pinned; the initialiser is infallible.
+        // INVARIANT: From here on the private area holds an initialised `T::Data`.
+        unsafe { pin_init::raw_init(data, T::init_data()) };
+    }
+
+    /// # Safety
+    ///
+    /// `dev` is a device set up by [`Adapter::setup`] and valid for `'a`.
+    unsafe fn dev<'a>(dev: *mut bindings::net_device) -> &'a DriverDevice<T> {
+        // SAFETY: Per the safety requirements.
+        unsafe { DriverDevice::from_raw(dev) }
+    }
+
+    unsafe extern "C" fn init(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: `ndo_init` is only called for devices of this driver, valid during the call.
+        let dev = unsafe { Self::dev(dev) };
+        // SAFETY: The device is new and valid.
+        unsafe { bindings::netdev_lockdep_set_classes(dev.as_raw()) };
+        from_result(|| T::init(dev).map(|()| 0))
+    }
+
+    unsafe extern "C" fn uninit(dev: *mut bindings::net_device) {
+        // SAFETY: `ndo_uninit` runs under RTNL for a device of this driver.
+        let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
+        T::uninit(dev, &rtnl);
+    }
+
+    unsafe extern "C" fn open(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: `ndo_open` runs under RTNL for a device of this driver.
+        let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
+        from_result(|| T::open(dev, &rtnl).map(|()| 0))
+    }
+
+    unsafe extern "C" fn stop(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: `ndo_stop` runs under RTNL for a device of this driver.
+        let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
+        from_result(|| T::stop(dev, &rtnl).map(|()| 0))
+    }
+
+    unsafe extern "C" fn start_xmit(
+        skb: *mut bindings::sk_buff,
+        dev: *mut bindings::net_device,
+    ) -> bindings::netdev_tx_t {
+        // SAFETY: The core passes a device of this driver and an skb the callee now owns, with
+        // bottom halves disabled.
+        let (dev, skb, ctx) = unsafe {
+            (
+                Self::dev(dev),
+                SkBuff::from_raw(NonNull::new_unchecked(skb)),
+                TxContext::assume(),
+            )
+        };
+        T::start_xmit(dev, skb, &ctx) as bindings::netdev_tx_t
+    }
+
+    unsafe extern "C" fn get_iflink(dev: *const bindings::net_device) -> c_int {
+        // SAFETY: A device of this driver, valid during the call.
+        T::get_iflink(unsafe { Self::dev(dev.cast_mut()) })
+    }
+
+    unsafe extern "C" fn get_peer_dev(dev: *mut bindings::net_device) -> *mut bindings::net_device {
+        // SAFETY: A device of this driver, valid during the call.
+        let dev = unsafe { Self::dev(dev) };
+        // The caller is in an RCU read-side section that outlives this nested one, so the
+        // result stays valid for it.
+        let guard = rcu::read_lock();
+        T::get_peer_dev(dev, &guard).map_or(core::ptr::null_mut(), |p| p.as_raw())
+    }
+
+    unsafe extern "C" fn get_stats64(
+        dev: *mut bindings::net_device,
+        stats: *mut bindings::rtnl_link_stats64,
+    ) {
+        // SAFETY: A device of this driver and a statistics buffer only this call writes.
+        let (dev, stats) = unsafe { (Self::dev(dev), &mut *stats.cast::<Stats64>()) };
+        T::get_stats64(dev, stats);
+    }
+
+    unsafe extern "C" fn set_rx_headroom(dev: *mut bindings::net_device, headroom: c_int) {
+        // SAFETY: A device of this driver, valid during the call.
+        T::set_rx_headroom(unsafe { Self::dev(dev) }, headroom);
+    }
+
+    unsafe extern "C" fn set_mac_address(dev: *mut bindings::net_device, sa: *mut c_void) -> c_int {
+        // SAFETY: `ndo_set_mac_address` runs under RTNL with a valid address for a device of
+        // this driver.
+        let (dev, sa, rtnl) =
+            unsafe { (Self::dev(dev), SockAddr::from_raw(sa), Rtnl::assume_held()) };
+        from_result(|| T::set_mac_address(dev, sa, &rtnl).map(|()| 0))
+    }
+
+    unsafe extern "C" fn set_rx_mode(
+        dev: *mut bindings::net_device,
+        _uc: *mut bindings::netdev_hw_addr_list,
+        _mc: *mut bindings::netdev_hw_addr_list,
+    ) -> c_int {
+        // SAFETY: A device of this driver, valid during the call.
+        from_result(|| T::set_rx_mode(unsafe { Self::dev(dev) }).map(|()| 0))
+    }
+
+    unsafe extern "C" fn features_check(
+        _skb: *mut bindings::sk_buff,
+        dev: *mut bindings::net_device,
+        features: bindings::netdev_features_t,
+    ) -> bindings::netdev_features_t {
+        // SAFETY: A device of this driver, valid during the call.
+        T::features_check(unsafe { Self::dev(dev) }, features)
+    }
+
+    unsafe extern "C" fn get_drvinfo(
+        dev: *mut bindings::net_device,
+        info: *mut bindings::ethtool_drvinfo,
+    ) {
+        // SAFETY: A device of this driver and a buffer only this call writes.
+        let (dev, info) = unsafe { (Self::dev(dev), ethtool::DrvInfo::from_raw(info)) };
+        T::get_drvinfo(dev, info);
+    }
+}
+
+/// A reference-counted device.
+pub type DeviceRef = ARef<Device>;

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Netlink attributes, attribute policies and extended acks.
+//!
+//! C header: [`include/net/netlink.h`](srctree/include/net/netlink.h)
+
+use crate::{
+    bindings,
+    error::to_result,
+    prelude::*,
+    types::Opaque, //
+};
+use core::{
+    fmt,
+    marker::PhantomData,
+    ptr::NonNull, //
+};
+
+/// Size of the attribute header (`NLA_HDRLEN`).
+pub const HDRLEN: usize = 4;
+
+/// The room an attribute with a payload of `payload` bytes takes in a message (`nla_total_size`).
+///
+/// # Examples
+///
+/// ```
+/// use kernel::net::nla;
+///
+/// assert_eq!(nla::total_size(1), 8);
+/// assert_eq!(nla::total_size(2), 8);
+/// assert_eq!(nla::total_size(4), 8);
+/// assert_eq!(nla::total_size(5), 12);
+/// ```
+pub const fn total_size(payload: usize) -> usize {
+    (HDRLEN + payload + 3) & !3
+}
+
+/// The validation policy of one attribute type (`struct nla_policy`).
+///
+/// Policies are built at compile time and live in `static` tables indexed by attribute type.
+#[repr(transparent)]
+#[derive(Clone, Copy)]
+pub struct Policy(bindings::nla_policy);
+
+// SAFETY: A `Policy` is immutable and only points to `'static` data (a reject message).
+unsafe impl Sync for Policy {}
+
+impl Policy {
+    const fn with_type(type_: u32) -> Self {
+        let mut p: bindings::nla_policy = pin_init::zeroed();
+        p.type_ = type_ as u8;
+        Self(p)
+    }
+
+    /// An attribute without validation (`NLA_UNSPEC`); also the entry for unused types.
+    pub const UNSPEC: Self = Self::with_type(bindings::NLA_UNSPEC);
+
+    /// A `u8` attribute (`NLA_U8`).
+    pub const fn u8() -> Self {
+        Self::with_type(bindings::NLA_U8)
+    }
+
+    /// A `u16` attribute (`NLA_U16`).
+    pub const fn u16() -> Self {
+        Self::with_type(bindings::NLA_U16)
+    }
+
+    /// A `u32` attribute (`NLA_U32`).
+    pub const fn u32() -> Self {
+        Self::with_type(bindings::NLA_U32)
+    }
+
+    /// A `u32` attribute whose value must not exceed `max` (`NLA_POLICY_MAX(NLA_U32, max)`).
+    pub const fn u32_max(max: i16) -> Self {
+        let mut p = Self::with_type(bindings::NLA_U32);
+        p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_MAX as u8;
+        p.0.__bindgen_anon_1.__bindgen_anon_1 =
+            bindings::nla_policy__bindgen_ty_1__bindgen_ty_1 { min: 0, max };
+        p
+    }
+
+    /// An attribute with at least `len` bytes of payload (`{ .len = len }`).
+    pub const fn min_len(len: u16) -> Self {
+        let mut p = Self::UNSPEC;
+        p.0.len = len;
+        p
+    }
+
+    /// An attribute that must not be given (`NLA_REJECT`); `msg` is the extack message.
+    pub const fn reject(msg: &'static CStr) -> Self {
+        let mut p = Self::with_type(bindings::NLA_REJECT);
+        p.0.__bindgen_anon_1.reject_message = crate::str::as_char_ptr_in_const_context(msg);
+        p
+    }
+
+    /// Returns the raw table pointer for a policy slice.
+    pub(crate) const fn table(policy: &'static [Policy]) -> *const bindings::nla_policy {
+        policy.as_ptr().cast()
+    }
+}
+
+/// A netlink attribute (`struct nlattr`) followed by its payload.
+///
+/// # Invariants
+///
+/// `self` is a valid `struct nlattr` whose `nla_len` bytes are readable.
+#[repr(transparent)]
+pub struct Attr(Opaque<bindings::nlattr>);
+
+impl Attr {
+    /// Creates a reference from a raw pointer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` points to a valid attribute with `nla_len` readable bytes that stays valid and
+    /// unmodified for `'a`.
+    pub unsafe fn from_raw<'a>(ptr: *const bindings::nlattr) -> &'a Self {
+        // SAFETY: `Attr` is transparent over `nlattr`; validity per the safety requirements.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// Returns the raw pointer.
+    pub fn as_raw(&self) -> *mut bindings::nlattr {
+        self.0.get()
+    }
+
+    /// Returns the payload.
+    pub fn data(&self) -> &[u8] {
+        let attr = self.as_raw();
+        // SAFETY: By the type invariant the header is readable.
+        let len = usize::from(unsafe { (*attr).nla_len }).saturating_sub(HDRLEN);
+        // SAFETY: By the type invariant the `nla_len` bytes from `attr`, i.e. the header and
+        // `len` payload bytes, are readable and not modified while `self` is borrowed.
+        unsafe { core::slice::from_raw_parts(attr.cast::<u8>().add(HDRLEN), len) }
+    }
+
+    /// Returns the payload length (`nla_len`).
+    pub fn len(&self) -> usize {
+        self.data().len()
+    }
+
+    /// Returns whether the payload is empty.
+    pub fn is_empty(&self) -> bool {
+        self.data().is_empty()
+    }
+
+    fn get<const N: usize>(&self) -> [u8; N] {
+        let mut v = [0u8; N];
+        let d = self.data();
+        let n = d.len().min(N);
+        v[..n].copy_from_slice(&d[..n]);
+        v
+    }
+
+    /// Returns the payload as a `u8` (`nla_get_u8`); missing bytes read as zero.
+    pub fn get_u8(&self) -> u8 {
+        self.get::<1>()[0]
+    }
+
+    /// Returns the payload as a `u16` (`nla_get_u16`); missing bytes read as zero.
+    pub fn get_u16(&self) -> u16 {
+        u16::from_ne_bytes(self.get())
+    }
+
+    /// Returns the payload as a `u32` (`nla_get_u32`); missing bytes read as zero.
+    pub fn get_u32(&self) -> u32 {
+        u32::from_ne_bytes(self.get())
+    }
+
+    /// Returns the payload as a string, up to its first NUL byte.
+    pub fn as_str_bytes(&self) -> &[u8] {
+        let d = self.data();
+        let end = d.iter().position(|&c| c == 0).unwrap_or(d.len());
+        &d[..end]
+    }
+}
+
+/// A table of parsed attributes indexed by attribute type (`struct nlattr *tb[]`).
+///
+/// # Invariants
+///
+/// `tb` points to `len` attribute pointers, each null or valid for `'a` (see [`Attr`]).
+#[derive(Clone, Copy)]
+pub struct Attrs<'a> {
+    tb: *const *mut bindings::nlattr,
+    len: usize,
+    _p: PhantomData<&'a Attr>,
+}
+
+impl<'a> Attrs<'a> {
+    /// Creates a table from a raw pointer.
+    ///
+    /// # Safety
+    ///
+    /// `tb` points to `len` pointers that stay unmodified for `'a`, each null or pointing to an
+    /// attribute that satisfies the requirements of [`Attr::from_raw`] for `'a`.
+    pub unsafe fn from_raw(tb: *const *mut bindings::nlattr, len: usize) -> Self {
+        // INVARIANT: Per the safety requirements.
+        Self {
+            tb,
+            len,
+            _p: PhantomData,
+        }
+    }
+
+    /// Returns the raw table pointer.
+    pub fn as_raw(&self) -> *mut *mut bindings::nlattr {
+        self.tb.cast_mut()
+    }
+
+    /// Returns the attribute of type `ty`, if present.
+    pub fn get(&self, ty: u32) -> Option<&'a Attr> {
+        let i = ty as usize;
+        if i >= self.len {
+            return None;
+        }
+        // SAFETY: `i < len`, so the slot is readable by the type invariant.
+        let ptr = unsafe { *self.tb.add(i) };
+        // SAFETY: A non-null slot points to a valid attribute for `'a` by the type invariant.
+        NonNull::new(ptr).map(|p| unsafe { Attr::from_raw(p.as_ptr()) })
+    }
+
+    /// Returns whether the attribute of type `ty` is present.
+    pub fn has(&self, ty: u32) -> bool {
+        self.get(ty).is_some()
+    }
+}
+
+/// An extended acknowledgement (`struct netlink_ext_ack`), possibly absent.
+///
+/// Messages set here are returned to user space with the error.
+///
+/// # Invariants
+///
+/// `ptr` is null or points to a valid `netlink_ext_ack` exclusively borrowed for `'a`.
+pub struct ExtAck<'a> {
+    ptr: *mut bindings::netlink_ext_ack,
+    _p: PhantomData<&'a mut bindings::netlink_ext_ack>,
+}
+
+impl ExtAck<'_> {
+    /// Creates an `ExtAck` from a raw pointer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is null or valid and not accessed by anything else for the lifetime of the result.
+    pub unsafe fn from_raw(ptr: *mut bindings::netlink_ext_ack) -> Self {
+        // INVARIANT: Per the safety requirements.
+        Self {
+            ptr,
+            _p: PhantomData,
+        }
+    }
+
+    /// Returns the raw pointer (possibly null).
+    pub fn as_raw(&mut self) -> *mut bindings::netlink_ext_ack {
+        self.ptr
+    }
+
+    /// Sets the error message (`NL_SET_ERR_MSG`).
+    pub fn set_msg(&mut self, msg: &'static CStr) {
+        if !self.ptr.is_null() {
+            // SAFETY: A non-null `ptr` is valid and exclusively ours by the type invariant.
+            unsafe { (*self.ptr)._msg = msg.as_char_ptr() };
+        }
+    }
+
+    /// Sets the attribute the error is about (`NL_SET_BAD_ATTR`).
+    pub fn set_bad_attr(&mut self, attr: &Attr) {
+        if !self.ptr.is_null() {
+            // SAFETY: A non-null `ptr` is valid and exclusively ours by the type invariant.
+            unsafe { (*self.ptr).bad_attr = attr.as_raw() };
+        }
+    }
+
+    /// Sets the error message and the offending attribute (`NL_SET_ERR_MSG_ATTR`).
+    pub fn set_msg_attr(&mut self, attr: &Attr, msg: &'static CStr) {
+        self.set_bad_attr(attr);
+        self.set_msg(msg);
+    }
+
+    /// Sets a formatted error message (`NL_SET_ERR_MSG_FMT`), truncated to the ack's buffer.
+    pub fn set_msg_fmt(&mut self, args: fmt::Arguments<'_>) {
+        if self.ptr.is_null() {
+            return;
+        }
+        // SAFETY: A non-null `ptr` is valid and exclusively ours by the type invariant.
+        let ack = unsafe { &mut *self.ptr };
+        let mut w = Truncating {
+            buf: &mut ack._msg_buf,
+            pos: 0,
+        };
+        // Truncation is not an error here, as in C.
+        let _ = fmt::write(&mut w, args);
+        let end = w.pos;
+        ack._msg_buf[end] = 0;
+        ack._msg = ack._msg_buf.as_ptr();
+    }
+
+    /// Sets a formatted message and the offending attribute (`NL_SET_ERR_MSG_ATTR_FMT`).
+    pub fn set_msg_attr_fmt(&mut self, attr: &Attr, args: fmt::Arguments<'_>) {
+        self.set_bad_attr(attr);
+        self.set_msg_fmt(args);
+    }
+}
+
+/// A writer into a C string buffer that silently truncates and keeps room for the NUL.
+struct Truncating<'a> {
+    buf: &'a mut [c_char],
+    pos: usize,
+}
+
+impl fmt::Write for Truncating<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let room = self.buf.len().saturating_sub(self.pos + 1);
+        let n = s.len().min(room);
+        for (d, &c) in self.buf[self.pos..self.pos + n].iter_mut().zip(s.as_bytes()) {
+            *d = c as c_char;
+        }
+        self.pos += n;
+        Ok(())
+    }
+}
+
+/// A netlink message being filled with attributes (e.g. by `rtnl_link_ops::fill_info`).
+///
+/// # Invariants
+///
+/// `skb` is a valid socket buffer holding a netlink message, exclusively borrowed for `'a`.
+pub struct Msg<'a> {
+    skb: *mut bindings::sk_buff,
+    _p: PhantomData<&'a mut bindings::sk_buff>,
+}
+
+impl Msg<'_> {
+    /// Creates a `Msg` from a raw pointer.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is a valid netlink message buffer, not accessed by anything else while the result
+    /// lives.
+    pub unsafe fn from_raw(skb: *mut bindings::sk_buff) -> Self {
+        // INVARIANT: Per the safety requirements.
+        Self {
+            skb,
+            _p: PhantomData,
+        }
+    }
+
+    fn put(&mut self, ty: u32, data: &[u8]) -> Result {
+        let len = c_int::try_from(data.len()).map_err(|_| EMSGSIZE)?;
+        // SAFETY: `skb` is valid by the type invariant; `data` is readable for `len` bytes.
+        to_result(unsafe { bindings::nla_put(self.skb, ty as c_int, len, data.as_ptr().cast()) })
+            .map_err(|_| EMSGSIZE)
+    }
+
+    /// Adds a `u8` attribute (`nla_put_u8`).
+    pub fn put_u8(&mut self, ty: u32, v: u8) -> Result {
+        self.put(ty, &[v])
+    }
+
+    /// Adds a `u16` attribute (`nla_put_u16`).
+    pub fn put_u16(&mut self, ty: u32, v: u16) -> Result {
+        self.put(ty, &v.to_ne_bytes())
+    }
+
+    /// Adds a `u32` attribute (`nla_put_u32`).
+    pub fn put_u32(&mut self, ty: u32, v: u32) -> Result {
+        self.put(ty, &v.to_ne_bytes())
+    }
+}

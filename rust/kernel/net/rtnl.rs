@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Routing netlink: the RTNL lock and link types (`struct rtnl_link_ops`).
+//!
+//! A driver implements [`Link`] on top of [`Driver`] and holds a pinned [`Registration`] for
+//! as long as `ip link add type <kind>` should work; dropping it removes every device of the
+//! kind.
+//!
+//! C header: [`include/net/rtnetlink.h`](srctree/include/net/rtnetlink.h)
+
+use crate::{
+    bindings,
+    error::{
+        from_err_ptr,
+        from_result,
+        to_result,
+        VTABLE_DEFAULT_ERROR, //
+    },
+    net::{
+        dev::{
+            Adapter,
+            Device,
+            Driver,
+            DriverDevice,
+            IfName,
+            NameAssign,
+            Namespace,
+            NewDevice,
+            UnregisterList, //
+        },
+        nla::{
+            Attr,
+            Attrs,
+            ExtAck,
+            Msg,
+            Policy, //
+        },
+    },
+    prelude::*,
+    types::{
+        NotThreadSafe,
+        Opaque, //
+    },
+};
+use core::{
+    marker::PhantomData,
+    ptr::NonNull, //
+};
+
+/// Number of slots in a table of `IFLA_*` attributes (`IFLA_MAX + 1`).
+pub const IFLA_TABLE_LEN: usize = bindings::__IFLA_MAX as usize;
+
+/// `sizeof(struct ifinfomsg)`, the header of a peer info attribute.
+pub const IFINFOMSG_LEN: u16 = core::mem::size_of::<bindings::ifinfomsg>() as u16;
+
+/// `IFLA_IFNAME`: the device name attribute.
+pub const IFLA_IFNAME: u32 = bindings::IFLA_IFNAME;
+/// `IFLA_ADDRESS`: the hardware address attribute.
+pub const IFLA_ADDRESS: u32 = bindings::IFLA_ADDRESS;
+
+/// Proof that the RTNL lock is held.
+pub struct Rtnl(NotThreadSafe);
+
+impl Rtnl {
+    /// Creates the proof.
+    ///
+    /// # Safety
+    ///
+    /// RTNL is held by the current thread for the lifetime of the result.
+    pub unsafe fn assume_held() -> Self {
+        Self(NotThreadSafe)
+    }
+
+    /// Takes the RTNL lock (`rtnl_lock`).
+    pub fn lock() -> RtnlGuard {
+        // SAFETY: No requirements; this may sleep.
+        unsafe { bindings::rtnl_lock() };
+        // INVARIANT: RTNL was just taken.
+        RtnlGuard(Rtnl(NotThreadSafe))
+    }
+}
+
+/// The RTNL lock, held until dropped.
+///
+/// # Invariants
+///
+/// RTNL is held by the current thread.
+pub struct RtnlGuard(Rtnl);
+
+impl core::ops::Deref for RtnlGuard {
+    type Target = Rtnl;
+
+    fn deref(&self) -> &Rtnl {
+        &self.0
+    }
+}
+
+impl Drop for RtnlGuard {
+    fn drop(&mut self) {
+        // SAFETY: Held by the type invariant.
+        unsafe { bindings::rtnl_unlock() };
+    }
+}
+
+/// The parameters of a new link (`struct rtnl_newlink_params`).
+///
+/// # Invariants
+///
+/// `p` is valid for `'a`; its attribute tables hold `IFLA_TABLE_LEN` and `data_len` slots.
+pub struct NewLinkParams<'a> {
+    p: &'a bindings::rtnl_newlink_params,
+    data_len: usize,
+}
+
+impl<'a> NewLinkParams<'a> {
+    /// The `IFLA_*` attributes.
+    pub fn tb(&self) -> Attrs<'a> {
+        // SAFETY: The core passes an `IFLA_MAX + 1` table valid during `newlink`.
+        unsafe { Attrs::from_raw(self.p.tb, IFLA_TABLE_LEN) }
+    }
+
+    /// The link kind's own attributes (`IFLA_INFO_DATA`), if given.
+    pub fn data(&self) -> Option<Attrs<'a>> {
+        // SAFETY: A non-null table has `maxtype + 1` slots, see `Registration`.
+        (!self.p.data.is_null()).then(|| unsafe { Attrs::from_raw(self.p.data, self.data_len) })
+    }
+
+    /// The namespace of the peer device (`rtnl_newlink_peer_net`).
+    pub fn peer_net(&self) -> &'a Namespace {
+        let p = self.p;
+        let net = if !p.peer_net.is_null() {
+            p.peer_net
+        } else if !p.link_net.is_null() {
+            p.link_net
+        } else {
+            p.src_net
+        };
+        // SAFETY: The core holds these namespaces for the duration of `newlink`.
+        unsafe { Namespace::from_raw(net) }
+    }
+}
+
+/// The `struct ifinfomsg` header and `IFLA_*` attributes of a peer (`rtnl_nla_parse_ifinfomsg`).
+pub struct PeerInfo<'a> {
+    tb: [*mut bindings::nlattr; IFLA_TABLE_LEN],
+    ifi_index: i32,
+    _p: PhantomData<&'a Attr>,
+}
+
+impl<'a> PeerInfo<'a> {
+    /// Parses a peer info attribute (e.g. `VETH_INFO_PEER`); its policy must guarantee at least
+    /// `sizeof(struct ifinfomsg)` bytes.
+    pub fn parse(attr: &'a Attr, extack: &mut ExtAck<'_>) -> Result<Self> {
+        if attr.len() < core::mem::size_of::<bindings::ifinfomsg>() {
+            return Err(EINVAL);
+        }
+        let mut tb = [core::ptr::null_mut(); IFLA_TABLE_LEN];
+        // SAFETY: `tb` has `IFLA_MAX + 1` slots; `attr` is valid and long enough.
+        to_result(unsafe {
+            bindings::rtnl_nla_parse_ifinfomsg(tb.as_mut_ptr(), attr.as_raw(), extack.as_raw())
+        })?;
+        // SAFETY: The payload starts with a `struct ifinfomsg` (length checked above); it may be
+        // unaligned.
+        let ifm = unsafe {
+            core::ptr::read_unaligned(attr.data().as_ptr().cast::<bindings::ifinfomsg>())
+        };
+        Ok(Self {
+            tb,
+            ifi_index: ifm.ifi_index,
+            _p: PhantomData,
+        })
+    }
+
+    /// The requested interface index (`ifi_index`).
+    pub fn ifindex(&self) -> i32 {
+        self.ifi_index
+    }
+
+    /// The peer's `IFLA_*` attributes.
+    pub fn tb(&self) -> Attrs<'_> {
+        // SAFETY: `tb` holds null or pointers into `attr`, valid for `'a`.
+        unsafe { Attrs::from_raw(self.tb.as_ptr(), IFLA_TABLE_LEN) }
+    }
+}
+
+/// Creates a device of the same link kind as `dev` in `net` (`rtnl_create_link`).
+pub fn create_link<T: Driver>(
+    dev: &DriverDevice<T>,
+    net: &Namespace,
+    name: &IfName,
+    assign: NameAssign,
+    tb: &Attrs<'_>,
+    extack: &mut ExtAck<'_>,
+    _rtnl: &Rtnl,
+) -> Result<NewDevice<T>> {
+    // SAFETY: `dev` is a device of `T` created through its link ops.
+    let ops = unsafe { (*dev.as_raw()).rtnl_link_ops };
+    if ops.is_null() {
+        return Err(EINVAL);
+    }
+    // SAFETY: All pointers are valid; `tb` is an `IFLA_MAX + 1` table; RTNL is held.
+    let new = from_err_ptr(unsafe {
+        bindings::rtnl_create_link(
+            net.as_raw(),
+            name.as_char_ptr(),
+            assign as u8,
+            ops,
+            tb.as_raw(),
+            extack.as_raw(),
+        )
+    })?;
+    let new = NonNull::new(new).ok_or(ENOMEM)?;
+    // SAFETY: `rtnl_create_link` allocated the device with `ops`, whose setup is `T`'s, and
+    // gives it to us unregistered.
+    Ok(unsafe { NewDevice::from_raw(new) })
+}
+
+/// Configures a newly registered device as `RTM_NEWLINK` asks (`rtnl_configure_link`).
+pub fn configure_link(dev: &Device, _rtnl: &Rtnl) -> Result {
+    // SAFETY: The device is valid and RTNL is held.
+    to_result(unsafe {
+        bindings::rtnl_configure_link(dev.as_raw(), core::ptr::null(), 0, core::ptr::null_mut())
+    })
+}
+
+/// A link kind (`struct rtnl_link_ops`).
+///
+/// All callbacks run under RTNL.
+#[vtable]
+pub trait Link: Driver {
+    /// The kind, as in `ip link add type <KIND>`.
+    const KIND: &'static CStr;
+    /// The policy of the kind's attributes; the highest attribute type is `POLICY.len() - 1`.
+    const POLICY: &'static [Policy];
+    /// The attribute that carries a peer's `struct ifinfomsg` and attributes, or 0.
+    const PEER_TYPE: u16 = 0;
+    /// Most transmit queues a device may have (`EOPNOTSUPP` beyond).
+    const MAX_TX_QUEUES: u32 = u32::MAX;
+    /// Most receive queues a device may have (`EOPNOTSUPP` beyond).
+    const MAX_RX_QUEUES: u32 = u32::MAX;
+    /// Queues in use after allocation; the rest can be enabled later (0: all).
+    const REAL_QUEUES: u32 = 0;
+
+    /// Validates the attributes of a new or changed link (`validate`).
+    fn validate(_tb: &Attrs<'_>, _data: Option<&Attrs<'_>>, _extack: &mut ExtAck<'_>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Configures and registers a new device (`newlink`); the core frees it on error.
+    fn newlink(
+        dev: &DriverDevice<Self>,
+        params: &NewLinkParams<'_>,
+        extack: &mut ExtAck<'_>,
+        rtnl: &Rtnl,
+    ) -> Result;
+
+    /// Changes an existing device (`changelink`).
+    fn changelink(
+        _dev: &DriverDevice<Self>,
+        _tb: &Attrs<'_>,
+        _data: Option<&Attrs<'_>>,
+        _extack: &mut ExtAck<'_>,
+        _rtnl: &Rtnl,
+    ) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Queues a device (and what goes with it) for unregistration (`dellink`).
+    fn dellink(_dev: &DriverDevice<Self>, _list: &mut UnregisterList<'_>, _rtnl: &Rtnl) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// The namespace the device's link lives in (`get_link_net`).
+    fn get_link_net<'a>(_dev: &'a DriverDevice<Self>, _rtnl: &'a Rtnl) -> &'a Namespace {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Room `fill_info` needs (`get_size`).
+    fn get_size(_dev: &DriverDevice<Self>) -> usize {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the kind's attributes (`fill_info`).
+    fn fill_info(_dev: &DriverDevice<Self>, _msg: &mut Msg<'_>, _rtnl: &Rtnl) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+}
+
+struct LinkAdapter<T: Link>(PhantomData<T>);
+
+impl<T: Link> LinkAdapter<T> {
+    fn ops() -> bindings::rtnl_link_ops {
+        bindings::rtnl_link_ops {
+            kind: T::KIND.as_char_ptr(),
+            priv_size: core::mem::size_of::<T::Data>(),
+            alloc: Some(Self::alloc),
+            setup: Some(Adapter::<T>::setup),
+            peer_type: T::PEER_TYPE,
+            maxtype: (T::POLICY.len() as u32).saturating_sub(1),
+            policy: Policy::table(T::POLICY),
+            validate: if T::HAS_VALIDATE { Some(Self::validate) } else { None },
+            newlink: Some(Self::newlink),
+            changelink: if T::HAS_CHANGELINK { Some(Self::changelink) } else { None },
+            dellink: if T::HAS_DELLINK { Some(Self::dellink) } else { None },
+            get_link_net: if T::HAS_GET_LINK_NET { Some(Self::get_link_net) } else { None },
+            get_size: if T::HAS_GET_SIZE { Some(Self::get_size) } else { None },
+            fill_info: if T::HAS_FILL_INFO { Some(Self::fill_info) } else { None },
+            ..pin_init::zeroed()
+        }
+    }
+
+    /// # Safety
+    ///
+    /// `dev` is a device of this link kind, valid for `'a`.
+    unsafe fn dev<'a>(dev: *const bindings::net_device) -> &'a DriverDevice<T> {
+        // SAFETY: Devices of this kind are set up by `Adapter::<T>::setup`.
+        unsafe { DriverDevice::from_raw(dev.cast_mut()) }
+    }
+
+    fn data_len() -> usize {
+        T::POLICY.len()
+    }
+
+    unsafe extern "C" fn alloc(
+        _tb: *mut *mut bindings::nlattr,
+        ifname: *const c_char,
+        name_assign_type: u8,
+        num_tx_queues: u32,
+        num_rx_queues: u32,
+    ) -> *mut bindings::net_device {
+        if num_tx_queues > T::MAX_TX_QUEUES || num_rx_queues > T::MAX_RX_QUEUES {
+            return EOPNOTSUPP.to_ptr();
+        }
+        // SAFETY: `ifname` is a valid name; the private size and setup function are `T`'s.
+        let dev = unsafe {
+            bindings::alloc_netdev_mqs(
+                core::mem::size_of::<T::Data>() as c_int,
+                ifname,
+                name_assign_type,
+                Some(Adapter::<T>::setup),
+                num_tx_queues,
+                num_rx_queues,
+            )
+        };
+        if !dev.is_null() && T::REAL_QUEUES != 0 {
+            // SAFETY: The device is new and only ours.
+            unsafe {
+                (*dev).real_num_tx_queues = T::REAL_QUEUES.min(num_tx_queues);
+                (*dev).real_num_rx_queues = T::REAL_QUEUES.min(num_rx_queues);
+            }
+        }
+        dev
+    }
+
+    unsafe extern "C" fn validate(
+        tb: *mut *mut bindings::nlattr,
+        data: *mut *mut bindings::nlattr,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: The core passes an `IFLA_MAX + 1` table, an optional `maxtype + 1` table and
+        // an optional extack, all valid during the call.
+        let (tb, data, mut extack) = unsafe {
+            (
+                Attrs::from_raw(tb, IFLA_TABLE_LEN),
+                (!data.is_null()).then(|| Attrs::from_raw(data, Self::data_len())),
+                ExtAck::from_raw(extack),
+            )
+        };
+        from_result(|| T::validate(&tb, data.as_ref(), &mut extack).map(|()| 0))
+    }
+
+    unsafe extern "C" fn newlink(
+        dev: *mut bindings::net_device,
+        params: *mut bindings::rtnl_newlink_params,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: Called under RTNL with a new device of this kind and valid parameters.
+        let (dev, params, mut extack, rtnl) = unsafe {
+            (
+                Self::dev(dev),
+                NewLinkParams {
+                    p: &*params,
+                    data_len: Self::data_len(),
+                },
+                ExtAck::from_raw(extack),
+                Rtnl::assume_held(),
+            )
+        };
+        from_result(|| T::newlink(dev, &params, &mut extack, &rtnl).map(|()| 0))
+    }
+
+    unsafe extern "C" fn changelink(
+        dev: *mut bindings::net_device,
+        tb: *mut *mut bindings::nlattr,
+        data: *mut *mut bindings::nlattr,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: Called under RTNL with a device of this kind and valid tables.
+        let (dev, tb, data, mut extack, rtnl) = unsafe {
+            (
+                Self::dev(dev),
+                Attrs::from_raw(tb, IFLA_TABLE_LEN),
+                (!data.is_null()).then(|| Attrs::from_raw(data, Self::data_len())),
+                ExtAck::from_raw(extack),
+                Rtnl::assume_held(),
+            )
+        };
+        from_result(|| T::changelink(dev, &tb, data.as_ref(), &mut extack, &rtnl).map(|()| 0))
+    }
+
+    unsafe extern "C" fn dellink(dev: *mut bindings::net_device, head: *mut bindings::list_head) {
+        // SAFETY: Called under RTNL with a device of this kind and an unregistration list.
+        let (dev, mut list, rtnl) =
+            unsafe { (Self::dev(dev), UnregisterList::from_raw(head), Rtnl::assume_held()) };
+        T::dellink(dev, &mut list, &rtnl);
+    }
+
+    unsafe extern "C" fn get_link_net(dev: *const bindings::net_device) -> *mut bindings::net {
+        // SAFETY: Called under RTNL with a device of this kind.
+        let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
+        T::get_link_net(dev, &rtnl).as_raw()
+    }
+
+    unsafe extern "C" fn get_size(dev: *const bindings::net_device) -> usize {
+        // SAFETY: A device of this kind, valid during the call.
+        T::get_size(unsafe { Self::dev(dev) })
+    }
+
+    unsafe extern "C" fn fill_info(
+        skb: *mut bindings::sk_buff,
+        dev: *const bindings::net_device,
+    ) -> c_int {
+        // SAFETY: Called under RTNL with a device of this kind and a message being built.
+        let (dev, mut msg, rtnl) =
+            unsafe { (Self::dev(dev), Msg::from_raw(skb), Rtnl::assume_held()) };
+        from_result(|| T::fill_info(dev, &mut msg, &rtnl).map(|()| 0))
+    }
+}
+
+/// A registered link kind (`rtnl_link_register`), unregistered on drop together with all its
+/// devices (`rtnl_link_unregister`).
+///
+/// # Invariants
+///
+/// `ops` is registered with `rtnl_link_register` for the lifetime of `self`.
+#[pin_data(PinnedDrop)]
+pub struct Registration<T: Link> {
+    #[pin]
+    ops: Opaque<bindings::rtnl_link_ops>,
+    _t: PhantomData<T>,
+}
+
+// SAFETY: Registration and unregistration may happen on any thread.
+unsafe impl<T: Link> Send for Registration<T> {}
+// SAFETY: `&self` gives no access to the ops.
+unsafe impl<T: Link> Sync for Registration<T> {}
+
+impl<T: Link> Registration<T> {
+    /// Registers the link kind `T`.
+    pub fn new() -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            ops <- Opaque::try_ffi_init(|slot: *mut bindings::rtnl_link_ops| {
+                // SAFETY: `slot` is valid for writes.
+                unsafe { slot.write(LinkAdapter::<T>::ops()) };
+                // SAFETY: `slot` holds valid, pinned ops that stay registered until `drop`.
+                // INVARIANT: Registered on success.
+                to_result(unsafe { bindings::rtnl_link_register(slot) })
+            }),
+            _t: PhantomData,
+        })
+    }
+}
+
+#[pinned_drop]
+impl<T: Link> PinnedDrop for Registration<T> {
+    fn drop(self: Pin<&mut Self>) {
+        // SAFETY: Registered by the type invariant; this also removes every device of the kind.
+        unsafe { bindings::rtnl_link_unregister(self.ops.get()) };
+    }
+}

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Socket buffers on the transmit path.
+//!
+//! C header: [`include/linux/skbuff.h`](srctree/include/linux/skbuff.h)
+
+use crate::{
+    alloc::Flags,
+    bindings,
+    build_error,
+    error::to_result,
+    net::dev::Device,
+    prelude::*,
+    types::NotThreadSafe, //
+};
+use core::{
+    mem::ManuallyDrop,
+    ptr::NonNull, //
+};
+
+/// Proof that the code runs in a device's transmit path: bottom halves are disabled and an
+/// RCU-bh read-side section is held.
+pub struct TxContext(NotThreadSafe);
+
+impl TxContext {
+    /// Creates the proof.
+    ///
+    /// # Safety
+    ///
+    /// Bottom halves are disabled for the lifetime of the result.
+    pub unsafe fn assume() -> Self {
+        Self(NotThreadSafe)
+    }
+}
+
+/// Why a packet was dropped (`enum skb_drop_reason`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u32)]
+pub enum DropReason {
+    /// No specific reason (`SKB_DROP_REASON_NOT_SPECIFIED`).
+    NotSpecified = bindings::skb_drop_reason_SKB_DROP_REASON_NOT_SPECIFIED,
+    /// The device is not up (`SKB_DROP_REASON_DEV_READY`).
+    DevReady = bindings::skb_drop_reason_SKB_DROP_REASON_DEV_READY,
+    /// The packet is too short for its headers (`SKB_DROP_REASON_PKT_TOO_SMALL`).
+    PktTooSmall = bindings::skb_drop_reason_SKB_DROP_REASON_PKT_TOO_SMALL,
+    /// Out of memory (`SKB_DROP_REASON_NOMEM`).
+    NoMem = bindings::skb_drop_reason_SKB_DROP_REASON_NOMEM,
+}
+
+/// An owned socket buffer (`struct sk_buff`).
+///
+/// It must be consumed explicitly: handed on (e.g. [`SkBuff::netif_rx`]) or freed with
+/// [`SkBuff::drop_reason`]. Dropping it implicitly is a build error, so no code path frees a
+/// packet without saying why.
+///
+/// # Invariants
+///
+/// `skb` is a valid socket buffer this object owns (one reference).
+pub struct SkBuff {
+    skb: NonNull<bindings::sk_buff>,
+}
+
+// SAFETY: An owned skb may move between threads.
+unsafe impl Send for SkBuff {}
+
+impl SkBuff {
+    /// Takes ownership of a socket buffer.
+    ///
+    /// # Safety
+    ///
+    /// `skb` is valid and the caller gives up its reference to it.
+    pub unsafe fn from_raw(skb: NonNull<bindings::sk_buff>) -> Self {
+        // INVARIANT: Per the safety requirements.
+        Self { skb }
+    }
+
+    /// Gives up ownership, returning the raw pointer.
+    pub fn into_raw(self) -> NonNull<bindings::sk_buff> {
+        ManuallyDrop::new(self).skb
+    }
+
+    fn raw(&self) -> *mut bindings::sk_buff {
+        self.skb.as_ptr()
+    }
+
+    /// Returns the length of the data (`skb->len`).
+    #[inline]
+    pub fn len(&self) -> u32 {
+        // SAFETY: Valid by the type invariant.
+        unsafe { (*self.raw()).len }
+    }
+
+    /// Returns whether there is no data.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Makes sure `len` bytes are in the linear part (`pskb_may_pull`).
+    #[inline]
+    pub fn may_pull(&mut self, len: u32) -> bool {
+        // SAFETY: Owned and valid by the type invariant.
+        unsafe { bindings::pskb_may_pull(self.raw(), len) }
+    }
+
+    /// Copies user-space fragments so the packet can be held on to (`skb_orphan_frags`).
+    #[inline]
+    pub fn orphan_frags(&mut self, gfp: Flags) -> Result {
+        // SAFETY: Owned and valid by the type invariant.
+        to_result(unsafe { bindings::skb_orphan_frags(self.raw(), gfp.as_raw()) })
+    }
+
+    /// Clears the state that must not cross a forwarding step (`skb_scrub_packet`).
+    #[inline]
+    pub fn scrub(&mut self, xnet: bool) {
+        // SAFETY: Owned and valid by the type invariant.
+        unsafe { bindings::skb_scrub_packet(self.raw(), xnet) };
+    }
+
+    /// Skips (or not) the netfilter egress hook (`nf_skip_egress`).
+    #[inline]
+    pub fn skip_nf_egress(&mut self, skip: bool) {
+        // SAFETY: Owned and valid by the type invariant.
+        unsafe { bindings::nf_skip_egress(self.raw(), skip) };
+    }
+
+    /// Sets the MAC header to the current data pointer (`skb_reset_mac_header`).
+    #[inline]
+    pub fn reset_mac_header(&mut self) {
+        // SAFETY: Owned and valid by the type invariant.
+        unsafe { bindings::skb_reset_mac_header(self.raw()) };
+    }
+
+    /// Clears the timestamp (`skb_clear_tstamp`).
+    #[inline]
+    pub fn clear_tstamp(&mut self) {
+        // SAFETY: Owned and valid by the type invariant.
+        unsafe { bindings::skb_clear_tstamp(self.raw()) };
+    }
+
+    /// Sets the queueing priority (`skb->priority`).
+    #[inline]
+    pub fn set_priority(&mut self, priority: u32) {
+        // SAFETY: Owned and valid by the type invariant.
+        unsafe { bindings::skb_set_priority(self.raw(), priority) };
+    }
+
+    /// Sets the firewall mark (`skb->mark`).
+    #[inline]
+    pub fn set_mark(&mut self, mark: u32) {
+        // SAFETY: Owned and valid by the type invariant.
+        unsafe { bindings::skb_set_mark(self.raw(), mark) };
+    }
+
+    /// Sets `pkt_type` for receiving on `dev` by destination address (`eth_skb_pkt_type`).
+    #[inline]
+    pub fn set_pkt_type_for(&mut self, dev: &Device) {
+        // SAFETY: Owned and valid by the type invariant; `dev` is valid.
+        unsafe { bindings::eth_skb_pkt_type(self.raw(), dev.as_raw()) };
+    }
+
+    /// Sets the device the packet is on (`skb->dev`).
+    #[inline]
+    pub fn set_dev(&mut self, dev: &Device) {
+        // SAFETY: Owned and valid by the type invariant. The skb holds no reference on the
+        // device: the core flushes packets queued for a device before freeing it.
+        unsafe { bindings::skb_set_dev(self.raw(), dev.as_raw()) };
+    }
+
+    /// Pulls the Ethernet header and fixes the checksum (`eth_skb_pull_mac` +
+    /// `skb_postpull_rcsum`); the header must be in the linear part (see [`SkBuff::may_pull`]).
+    #[inline]
+    pub fn eth_pull_mac(&mut self) {
+        // SAFETY: Owned and valid by the type invariant.
+        unsafe { bindings::eth_skb_pull_mac_rcsum(self.raw()) };
+    }
+
+    /// Hands the packet to the receive path of `skb->dev` (`__netif_rx`).
+    ///
+    /// Consumes the packet; on `Err` it was dropped and counted by the core.
+    #[inline]
+    pub fn netif_rx(self, _ctx: &TxContext) -> Result<(), ()> {
+        let skb = self.into_raw();
+        // SAFETY: We pass our reference on; bottom halves are disabled as `_ctx` proves.
+        let ret = unsafe { bindings::__netif_rx(skb.as_ptr()) };
+        if ret == bindings::NET_RX_SUCCESS as c_int {
+            Ok(())
+        } else {
+            Err(())
+        }
+    }
+
+    /// Frees the packet, recording why (`kfree_skb_reason`).
+    #[inline]
+    pub fn drop_reason(self, reason: DropReason) {
+        let skb = self.into_raw();
+        // SAFETY: We give up our reference.
+        unsafe { bindings::kfree_skb_reason(skb.as_ptr(), reason as bindings::skb_drop_reason) };
+    }
+}
+
+impl Drop for SkBuff {
+    #[inline(always)]
+    fn drop(&mut self) {
+        build_error!("an SkBuff must be consumed explicitly, e.g. with drop_reason()");
+    }
+}

@@ -1,0 +1,288 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Control-plane parity: every scenario runs once against netkit.ko and once
+# against netkit_rs.ko, each time in a fresh network namespace, and the two
+# transcripts (output, errors with their extack messages, exit codes) must be
+# identical. Random MAC addresses are masked, nothing else.
+
+source "$(dirname "$(readlink -e "$0")")/lib.sh"
+
+NS=nkpar
+NS2=nkpar2
+
+run() { # run CMD...: print the command, its output and its exit code
+	echo "\$ $*"
+	"$@" 2>&1
+	echo "rc=$?"
+}
+
+# Show what user space sees of a device: ip's view and the link kind's
+# attributes as ynl decodes them.
+show() {
+	run ip -d link show "$@"
+}
+
+info() { # info IFNAME
+	run nk_ynl info "$1"
+}
+
+sc_default_names() {
+	run ip link add type netkit
+	show
+	info nk0
+	info nk1
+}
+
+sc_l3_pair() {
+	run ip link add nka type netkit peer name nkb
+	show nka
+	show nkb
+	run ethtool -i nka
+	run ethtool -k nka
+}
+
+sc_l2_pair() {
+	run ip link add nka type netkit mode l2 peer name nkb
+	show nka
+	show nkb
+	run ip link set nka address 02:11:22:33:44:55
+	run ip link set nkb address 02:11:22:33:44:56
+	show
+}
+
+sc_l2_given_addresses() {
+	run ip link add nka address 02:00:00:00:00:01 type netkit mode l2 \
+		peer name nkb address 02:00:00:00:00:02
+	show
+}
+
+sc_l3_rejects_addresses() {
+	run ip link add nka address 02:00:00:00:00:01 type netkit mode l3
+	run ip link add nka type netkit mode l3 peer name nkb address 02:00:00:00:00:02
+	run ip link add nka type netkit peer name nkb
+	run ip link set nka address 02:11:22:33:44:55
+	show
+}
+
+sc_bad_addresses() {
+	run ip link add nka address 01:00:00:00:00:01 type netkit mode l2
+	run ip link add nka address 00:00:00:00:00:00 type netkit mode l2
+	run ip link add nka address 02:00:00:00:01 type netkit mode l2
+	show
+}
+
+sc_policies() {
+	run ip link add nka type netkit blackhole peer name nkb forward
+	show
+	run ip link add nkc type netkit forward peer name nkd blackhole
+	show
+	run ip link set nka type netkit forward
+	run ip link set nka type netkit peer blackhole
+	show nka
+}
+
+sc_bad_policies() {
+	run nk_ynl --do newlink --create --excl --json \
+		'{"ifname": "nka", "linkinfo": {"kind": "netkit", "data": {"policy": 10}}}'
+	run nk_ynl --do newlink --create --excl --json \
+		'{"ifname": "nka", "linkinfo": {"kind": "netkit", "data": {"peer-policy": 4294967295}}}'
+	run ip link add nka type netkit
+	run nk_ynl --do newlink --json \
+		'{"ifname": "nk1", "linkinfo": {"kind": "netkit", "data": {"policy": 7}}}'
+	run nk_ynl --do newlink --json \
+		'{"ifname": "nk1", "linkinfo": {"kind": "netkit", "data": {"peer-policy": 1}}}'
+	show
+}
+
+sc_attribute_bounds() {
+	local d
+	for d in '"mode": 2' '"scrub": 2' '"peer-scrub": 3' '"pairing": 2' '"primary": 1'; do
+		run nk_ynl --do newlink --create --excl --json \
+			"{\"ifname\": \"nka\", \"linkinfo\": {\"kind\": \"netkit\", \"data\": {$d}}}"
+	done
+	show
+}
+
+sc_scrub() {
+	run ip link add nka type netkit scrub none peer name nkb scrub default
+	show
+	run ip link add nkc type netkit scrub default peer name nkd scrub none
+	info nkc
+	info nkd
+}
+
+sc_headroom_tailroom() {
+	run nk_ynl --do newlink --create --excl --json \
+		'{"ifname": "nka", "linkinfo": {"kind": "netkit", "data": {"headroom": 64, "tailroom": 32}}}'
+	info nka
+	info nk0
+}
+
+sc_changelink_rules() {
+	run ip link add nka type netkit peer name nkb
+	local d
+	for d in '"mode": 0' '"scrub": 0' '"peer-scrub": 0' '"headroom": 8' \
+		'"tailroom": 8' '"pairing": 0' '"primary": 0'; do
+		run nk_ynl --do newlink --json \
+			"{\"ifname\": \"nka\", \"linkinfo\": {\"kind\": \"netkit\", \"data\": {$d}}}"
+	done
+	run ip link set nka type netkit peer name nkz
+	run ip link set nkb type netkit blackhole
+	run ip link set nka type netkit mode l2
+	run ip link set nka type netkit scrub none
+	run nk_ynl --do newlink --json \
+		'{"ifname": "nka", "linkinfo": {"kind": "netkit", "data": {"policy": 2, "peer-policy": 2}}}'
+	show
+}
+
+sc_queues() {
+	run ip link add nka numtxqueues 2 type netkit
+	run ip link add nka numrxqueues 1025 type netkit
+	run ip link add nka numrxqueues 1024 type netkit peer name nkb numrxqueues 4
+	run ip link add nkc numtxqueues 1 numrxqueues 1 type netkit
+	show
+}
+
+sc_mtu() {
+	run ip link add nka type netkit peer name nkb
+	run ip link set nka mtu 65535
+	run ip link set nka mtu 65536
+	run ip link set nkb mtu 67
+	run ip link set nkb mtu 9000
+	show
+}
+
+sc_ifindex() {
+	run ip link add nka index 100 type netkit peer name nkb index 200
+	run ip link add nkc type netkit peer name nkd index 300
+	run ip link add nke index 100 type netkit
+	show
+}
+
+sc_peer_netns() {
+	run ip netns add $NS2
+	run ip link add nka type netkit peer name nkb netns $NS2
+	show
+	run ip -n $NS2 -d link show
+	run ip link add nkc netns $NS2 type netkit peer name nkd
+	show
+	run ip -n $NS2 -d link show
+	run ip netns del $NS2
+	show
+}
+
+sc_carrier() {
+	run ip link add nka type netkit peer name nkb
+	run ip link set nka up
+	show
+	run ip link set nkb up
+	show
+	run ip link set nka down
+	show
+	run ip link set nka up
+	show
+}
+
+sc_delete() {
+	run ip link add nka type netkit peer name nkb
+	run ip link add nkc type netkit peer name nkd
+	run ip link del nka
+	run ip link del nkd
+	show
+	run ip link del nkb
+}
+
+sc_bridge_headroom() {
+	run nk_ynl --do newlink --create --excl --json \
+		'{"ifname": "nka", "linkinfo": {"kind": "netkit", "data": {"headroom": 64}}}'
+	run nk_ynl --do newlink --create --excl --json \
+		'{"ifname": "nkc", "linkinfo": {"kind": "netkit", "data": {"headroom": 160}}}'
+	run ip link add br0 type bridge
+	# The bridge asks each port for the largest headroom of all ports
+	# (ndo_set_rx_headroom); a pair takes the larger of its two sides.
+	run ip link set nka master br0
+	run ip link set nkc master br0
+	info nka
+	info nk0
+	info nkc
+	run ip link set nkc nomaster
+	info nkc
+	info nk0
+	run ip link set nka nomaster
+	info nka
+	info nk0
+}
+
+sc_single() {
+	run nk_ynl --do newlink --create --excl --json \
+		'{"ifname": "nks", "linkinfo": {"kind": "netkit", "data": {"pairing": "single", "mode": "l2"}}}'
+	info nks
+	run nk_ynl --do newlink --create --excl --json \
+		'{"ifname": "nkt", "linkinfo": {"kind": "netkit", "data": {"pairing": "single", "scrub": "none"}}}'
+	run nk_ynl --do newlink --create --excl --json \
+		'{"ifname": "nkt", "linkinfo": {"kind": "netkit", "data": {"pairing": "single", "peer-policy": "forward"}}}'
+	run nk_ynl --do newlink --create --excl --json \
+		'{"ifname": "nkt", "linkinfo": {"kind": "netkit", "data": {"pairing": "single", "policy": "blackhole"}}}'
+	run nk_ynl --do newlink --json \
+		'{"ifname": "nks", "linkinfo": {"kind": "netkit", "data": {"policy": "blackhole"}}}'
+	run nk_ynl --do newlink --json \
+		'{"ifname": "nks", "linkinfo": {"kind": "netkit", "data": {"peer-policy": "blackhole"}}}'
+	run ip link set nks up
+	show
+}
+
+SCENARIOS=$(declare -F | awk '$3 ~ /^sc_/ { print substr($3, 4) }')
+
+# Inside the scenario's namespace: run it, masking random MAC addresses.
+if [ "${1:-}" = --scenario ]; then
+	ip link set lo up
+	"sc_$2" | sed -E \
+		-e 's/([0-9a-f]{2}:){5}[0-9a-f]{2}/MAC/g' \
+		-e "s/'(address|perm-address)': b'[^']*'/'\\1': MAC/g" \
+		-e 's/"(address|perm-address)": "[0-9a-f:]*"/"\1": "MAC"/g'
+	exit 0
+fi
+
+[ "$(id -u)" = 0 ] || { ktap_skip_all "needs root"; exit "$KSFT_SKIP"; }
+for m in netkit netkit_rs; do
+	modinfo "$m" >/dev/null 2>&1 ||
+		{ ktap_skip_all "$m.ko not installed"; exit "$KSFT_SKIP"; }
+done
+nk_ynl --help >/dev/null 2>&1 || { ktap_skip_all "ynl cli unusable"; exit "$KSFT_SKIP"; }
+
+IMPL_MOD=$(nk_module)
+was_loaded=0
+nk_loaded "$IMPL_MOD" && was_loaded=1
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+record() { # record MODULE: every scenario's transcript into $OUT/MODULE
+	local sc
+	nk_unload_all || return 1
+	modprobe "$1" || return 1
+	mkdir -p "$OUT/$1"
+	for sc in $SCENARIOS; do
+		ip netns add $NS || return 1
+		ip netns exec $NS "$0" --scenario "$sc" > "$OUT/$1/$sc" 2>&1
+		# A transcript where nothing succeeded means the tools broke.
+		grep -q '^rc=0$' "$OUT/$1/$sc" ||
+			{ echo "$1: $sc: no command succeeded"; cat "$OUT/$1/$sc"; return 1; }
+		ip netns del $NS
+		ip netns del $NS2 2>/dev/null
+	done
+	rmmod "$1"
+}
+
+ktap_print_header
+ktap_set_plan $(($(echo "$SCENARIOS" | wc -w) + 2))
+nk_case "record_netkit" record netkit
+nk_case "record_netkit_rs" record netkit_rs
+for sc in $SCENARIOS; do
+	nk_case "$sc" diff -u "$OUT/netkit/$sc" "$OUT/netkit_rs/$sc"
+done
+
+nk_unload_all
+if [ $was_loaded = 1 ]; then
+	modprobe "$IMPL_MOD"
+fi
+ktap_finished
