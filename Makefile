@@ -8,6 +8,7 @@
 #   make shell    boot the guest interactively
 #   make test     KUnit + project kselftests + upstream suites in one boot
 #   make check    rustfmtcheck, clippy, rustdoc, checkpatch
+#   make bench    netkit.ko vs netkit_rs.ko vs veth (ratios), see benchmarks/
 #
 # Variables: IMPL=rs|c (module under test), UPSTREAM='nk_qlease ...',
 # NETKIT_RS_CACHE (default ~/.cache/netkit_rs), NK_KVM=auto|0|1.
@@ -22,14 +23,14 @@ export NK_CMD := $(value CMD)
 
 # Upstream suites each implementation is held to; every issue that makes
 # netkit_rs pass a suite adds it here.
-UPSTREAM_rs :=
-UPSTREAM_c := nk_qlease link_netns
+UPSTREAM_rs := link_netns ynl_rt_link
+UPSTREAM_c := nk_qlease link_netns ynl_rt_link
 UPSTREAM ?= $(UPSTREAM_$(IMPL))
 export UPSTREAM
 # KUnit suites that must have run.
 KUNIT_SUITES := netkit_rs
 
-.PHONY: all deps tree build run shell test check patchwork clean-cache
+.PHONY: all deps tree build run shell test check bench patchwork clean-cache
 
 all: build
 
@@ -60,6 +61,11 @@ test: build
 
 check: build
 	@bash $(REPO)/scripts/check.sh
+
+# Not a test: netkit.ko vs netkit_rs.ko vs veth on a kernel without debugging
+# options (its own work tree), report in benchmarks/. ROUNDS=5 by default.
+bench: deps
+	@bash $(REPO)/scripts/bench.sh
 
 # A git repository of the patched files, to edit the series with git and
 # regenerate patches/ with 'git format-patch'.

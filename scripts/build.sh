@@ -11,8 +11,12 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 . "$REPO/scripts/lib.sh"
 
 TREE=$(python3 "$REPO/scripts/tree.py")
-FRAGMENTS=("$TREE/kernel/configs/kvm_guest.config"
-	   "$REPO/configs/base.config" "$REPO/configs/test.config")
+# NK_CONFIGS: the configs/*.config fragments over tinyconfig + kvm_guest.config
+# (the benchmark kernel uses "base bench": no debugging options).
+read -ra OURS <<< "${NK_CONFIGS:-base test}"
+OURS=("${OURS[@]/#/$REPO/configs/}")
+OURS=("${OURS[@]/%/.config}")
+FRAGMENTS=("$TREE/kernel/configs/kvm_guest.config" "${OURS[@]}")
 
 config_hash() {
 	{ echo "tinyconfig"; cat "${FRAGMENTS[@]}" "$TREE/.netkit_rs_base"; } |
@@ -23,7 +27,7 @@ config_hash() {
 # a dependency that is not met silently drops an option (RUST above all).
 verify_config() {
 	local frag line sym val got bad=0
-	for frag in "$REPO/configs/base.config" "$REPO/configs/test.config"; do
+	for frag in "${OURS[@]}"; do
 		while IFS= read -r line; do
 			case "$line" in
 			CONFIG_*=n)
@@ -74,4 +78,11 @@ if [ $# = 0 ]; then
 	# under make it would be empty and the programs would land in /.
 	st=$TREE/tools/testing/selftests/drivers/net/netkit_rs
 	make -s -C "$st" OUTPUT="$st" LLVM=-19
+	# The YNL C test of rt-link (upstream's netkit newlink tests), with only
+	# the rt-link family generated; NDEBUG=1: no ASan, which the guest lacks.
+	y=$TREE/tools/net/ynl
+	make -s -C "$y/lib" NDEBUG=1
+	make -s -C "$y/generated" rt-link-user.o
+	(cd "$y/generated" && ar rcs protos.a rt-link-user.o)
+	make -s -C "$y/tests" NDEBUG=1 rt-link
 fi

@@ -11,7 +11,7 @@
 set -u
 
 OUT=$1 IMPL=$2 KSELFTESTS=$3 UPSTREAM=$4
-export IMPL
+export IMPL NK_PARITY_OUT=$OUT/parity
 TREE=${TREE:?}
 ST=$TREE/tools/testing/selftests
 export PYTHONDONTWRITEBYTECODE=1
@@ -70,6 +70,7 @@ upstream_cmd() {
 	case $1 in
 	nk_qlease) echo "$ST/net ./nk_qlease.py" ;;
 	link_netns) echo "$ST/net ./link_netns.py" ;;
+	ynl_rt_link) echo "$TREE/tools/net/ynl/tests ./rt-link" ;;
 	*) return 1 ;;
 	esac
 }

@@ -3,7 +3,9 @@
 
 NETKIT_RS_CACHE=${NETKIT_RS_CACHE:-$HOME/.cache/netkit_rs}
 export NETKIT_RS_CACHE
-TREE=${TREE:-$NETKIT_RS_CACHE/linux}
+# The work tree: the test kernel's by default, the benchmark kernel's with
+# NETKIT_RS_TREE=$NETKIT_RS_CACHE/linux-bench (see make bench).
+TREE=${NETKIT_RS_TREE:-${TREE:-$NETKIT_RS_CACHE/linux}}
 export PATH="$HOME/.cargo/bin:$PATH"
 
 # The toolchain the project is verified with (see README).

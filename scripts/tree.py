@@ -23,7 +23,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.environ.get("NETKIT_RS_CACHE",
                        os.path.expanduser("~/.cache/netkit_rs"))
 PRISTINE_DIR = os.path.join(CACHE, "pristine")
-TREE = os.path.join(CACHE, "linux")
+TREE = os.environ.get("NETKIT_RS_TREE") or os.path.join(CACHE, "linux")
 MANIFEST = os.path.join(TREE, ".netkit_rs_manifest.json")
 BASE_STAMP = os.path.join(TREE, ".netkit_rs_base")
 

@@ -7,10 +7,37 @@ source "$(dirname "$(readlink -e "${BASH_SOURCE[0]}")")/../../../kselftest/ktap_
 # six levels below it), for the ynl command line tool and its specs.
 NK_KSRC=$(readlink -e "$(dirname "$(readlink -e "${BASH_SOURCE[0]}")")/../../../../../..")
 
+NK_YNL_PY=$(dirname "$(readlink -e "${BASH_SOURCE[0]}")")/nk_ynl.py
+
 # nk_ynl ARGS...: the ynl cli with the rt-link family; nk_ynl info IFNAME
-# prints the device's link attributes (see nk_ynl.py).
+# prints the device's link attributes (see nk_ynl.py). With a server started
+# by nk_ynl_server_start, requests run in namespace $NK_NETNS (default: the
+# server's) without starting Python each time.
 nk_ynl() {
-	python3 "$(dirname "$(readlink -e "${BASH_SOURCE[0]}")")/nk_ynl.py" "$NK_KSRC" "$@"
+	if [ -z "${NK_YNL_FIFO:-}" ]; then
+		python3 "$NK_YNL_PY" "$NK_KSRC" "$@"
+		return
+	fi
+	local resp rc IFS=$'\x1f'
+	printf '%s\x1f%s\n' "${NK_NETNS:-}" "$*" > "$NK_YNL_FIFO.req"
+	resp=$(cat "$NK_YNL_FIFO.resp")
+	rc=${resp##*$'\n'}
+	[ "$rc" = "$resp" ] || printf '%s\n' "${resp%$'\n'*}"
+	return "$rc"
+}
+
+nk_ynl_server_start() { # nk_ynl_server_start DIR
+	export NK_YNL_FIFO=$1/ynl
+	mkfifo "$NK_YNL_FIFO.req" "$NK_YNL_FIFO.resp" || return 1
+	python3 "$NK_YNL_PY" "$NK_KSRC" serve "$NK_YNL_FIFO" &
+	NK_YNL_PID=$!
+}
+
+nk_ynl_server_stop() {
+	[ -n "${NK_YNL_FIFO:-}" ] || return 0
+	printf '\x1fquit\n' > "$NK_YNL_FIFO.req"
+	wait "$NK_YNL_PID"
+	unset NK_YNL_FIFO
 }
 
 # The implementation under test: IMPL=rs (default) or IMPL=c.

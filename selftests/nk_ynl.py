@@ -1,36 +1,99 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""The ynl command line tool for the rt-link family, started faster.
+"""The ynl command line tool for the rt-link family, without its start-up cost.
 
-usage: nk_ynl.py KSRC info IFNAME   the device's link attributes as one line
-       nk_ynl.py KSRC CLI-ARGS...   tools/net/ynl/pyynl/cli.py CLI-ARGS...
+usage: nk_ynl.py KSRC info IFNAME      the device's link attributes on one line
+       nk_ynl.py KSRC serve FIFO        answer requests until "quit" (see below)
+       nk_ynl.py KSRC CLI-ARGS...       tools/net/ynl/pyynl/cli.py CLI-ARGS...
 
-Under software emulation most of ynl's start-up goes into parsing the YAML
-spec in pure Python; libyaml's loader does the same much faster.
+Under software emulation Python alone takes seconds to start, so a test that
+makes many requests starts one server: a request is one line on FIFO.req,
+NETNS and the arguments above separated by US (0x1f); the answer on FIFO.resp
+is the output followed by a line with the exit status. NETNS names a
+namespace under /run/netns (empty: the server's own).
 """
 
+import contextlib
+import ctypes
+import io
 import json
+import os
 import runpy
 import sys
 
 import yaml
 
-if hasattr(yaml, "CSafeLoader"):
-    yaml.safe_load = lambda stream: yaml.load(stream, Loader=yaml.CSafeLoader)
+_specs = {}
 
-ksrc = sys.argv[1]
-cli = f"{ksrc}/tools/net/ynl/pyynl/cli.py"
-spec = f"{ksrc}/Documentation/netlink/specs/rt-link.yaml"
 
-if sys.argv[2] == "info":
-    sys.path.append(f"{ksrc}/tools/net/ynl/pyynl")
-    from lib import YnlFamily  # pylint: disable=import-error,wrong-import-position
+def _load(stream):
+    """yaml.safe_load with libyaml, caching spec files."""
+    name = getattr(stream, "name", None)
+    if name not in _specs or name is None:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        _specs[name] = yaml.load(stream, Loader=loader)
+    return _specs[name]
 
-    link = YnlFamily(spec, schema="").do("getlink", {"ifname": sys.argv[3]})
+
+yaml.safe_load = _load
+
+KSRC = sys.argv[1]
+CLI = f"{KSRC}/tools/net/ynl/pyynl/cli.py"
+SPEC = f"{KSRC}/Documentation/netlink/specs/rt-link.yaml"
+sys.path.append(f"{KSRC}/tools/net/ynl/pyynl")
+from lib import YnlFamily  # pylint: disable=import-error,wrong-import-position
+
+
+def info(ifname):
+    """Print the attributes of a device that matter to netkit."""
+    link = YnlFamily(SPEC, schema="").do("getlink", {"ifname": ifname})
     keep = ("ifname", "mtu", "min-mtu", "max-mtu", "num-tx-queues",
             "num-rx-queues", "headroom", "tailroom", "link", "link-netnsid",
             "carrier", "operstate", "linkinfo")
     print(json.dumps({k: link[k] for k in keep if k in link}))
+
+
+def run(args):
+    """Run one request like the command line would; return its exit status."""
+    try:
+        if args[0] == "info":
+            info(args[1])
+        else:
+            sys.argv = [CLI, "--no-schema", "--spec", SPEC] + args
+            runpy.run_path(CLI, run_name="__main__")
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else 1
+    except Exception as e:  # pylint: disable=broad-except
+        print(f"{type(e).__name__}: {e}")
+        return 1
+    return 0
+
+
+def serve(fifo):
+    """Answer requests until a "quit" request."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    own = os.open("/proc/self/ns/net", os.O_RDONLY)
+    while True:
+        with open(f"{fifo}.req", encoding="utf-8") as f:
+            line = f.readline().rstrip("\n")
+        netns, *args = line.split("\x1f")
+        if args == ["quit"]:
+            break
+        fd = os.open(f"/run/netns/{netns}", os.O_RDONLY) if netns else own
+        if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
+            out, rc = f"setns {netns}: errno {ctypes.get_errno()}\n", 1
+        else:
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+                rc = run(args)
+            out = buf.getvalue()
+        if fd != own:
+            os.close(fd)
+        with open(f"{fifo}.resp", "w", encoding="utf-8") as f:
+            f.write(f"{out}{rc}\n")
+
+
+if sys.argv[2] == "serve":
+    serve(sys.argv[3])
 else:
-    sys.argv = [cli, "--no-schema", "--spec", spec] + sys.argv[2:]
-    runpy.run_path(cli, run_name="__main__")
+    sys.exit(run(sys.argv[2:]))

@@ -162,17 +162,18 @@ create_delete_cycles() {
 	local batch i
 	batch=$(mktemp)
 	ip netns add $B || return 1
-	# Even cycles: peer in another namespace, deleted through the primary;
-	# odd cycles: same namespace, deleted through the peer.
+	# iproute2 keeps netkit option state between batch lines, so the pairs
+	# take the defaults (peer nk0). Even cycles: the peer moves to another
+	# namespace and the pair goes through the primary; odd cycles: through
+	# the peer.
 	for i in $(seq "$CYCLES"); do
+		echo "link add nkc type netkit"
+		echo "link set nkc up"
 		if [ $((i % 2)) = 0 ]; then
-			echo "link add nkc type netkit peer name nkd netns $B"
-			echo "link set nkc up"
+			echo "link set nk0 netns $B"
 			echo "link del nkc"
 		else
-			echo "link add nkc type netkit peer name nkd"
-			echo "link set nkd up"
-			echo "link del nkd"
+			echo "link del nk0"
 		fi
 	done > "$batch"
 	ip -batch "$batch" || { rm -f "$batch"; return 1; }

@@ -248,13 +248,14 @@ for m in netkit netkit_rs; do
 	modinfo "$m" >/dev/null 2>&1 ||
 		{ ktap_skip_all "$m.ko not installed"; exit "$KSFT_SKIP"; }
 done
-nk_ynl --help >/dev/null 2>&1 || { ktap_skip_all "ynl cli unusable"; exit "$KSFT_SKIP"; }
+nk_ynl info lo >/dev/null 2>&1 || { ktap_skip_all "ynl cli unusable"; exit "$KSFT_SKIP"; }
 
 IMPL_MOD=$(nk_module)
 was_loaded=0
 nk_loaded "$IMPL_MOD" && was_loaded=1
 OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+trap 'nk_ynl_server_stop; rm -rf "$OUT"' EXIT
+nk_ynl_server_start "$OUT" || { ktap_skip_all "cannot start ynl"; exit "$KSFT_SKIP"; }
 
 record() { # record MODULE: every scenario's transcript into $OUT/MODULE
 	local sc
@@ -263,7 +264,7 @@ record() { # record MODULE: every scenario's transcript into $OUT/MODULE
 	mkdir -p "$OUT/$1"
 	for sc in $SCENARIOS; do
 		ip netns add $NS || return 1
-		ip netns exec $NS "$0" --scenario "$sc" > "$OUT/$1/$sc" 2>&1
+		NK_NETNS=$NS ip netns exec $NS "$0" --scenario "$sc" > "$OUT/$1/$sc" 2>&1
 		# A transcript where nothing succeeded means the tools broke.
 		grep -q '^rc=0$' "$OUT/$1/$sc" ||
 			{ echo "$1: $sc: no command succeeded"; cat "$OUT/$1/$sc"; return 1; }
@@ -280,6 +281,9 @@ nk_case "record_netkit_rs" record netkit_rs
 for sc in $SCENARIOS; do
 	nk_case "$sc" diff -u "$OUT/netkit/$sc" "$OUT/netkit_rs/$sc"
 done
+
+# Keep the transcripts for review when asked to.
+[ -z "${NK_PARITY_OUT:-}" ] || { mkdir -p "$NK_PARITY_OUT" && cp -r "$OUT"/netkit* "$NK_PARITY_OUT"; }
 
 nk_unload_all
 if [ $was_loaded = 1 ]; then

@@ -225,7 +225,11 @@ impl NewLinkConfig {
     fn side(&self, primary: bool) -> Side {
         Side {
             primary,
-            policy: if primary { self.policy } else { self.peer_policy },
+            policy: if primary {
+                self.policy
+            } else {
+                self.peer_policy
+            },
             scrub: if primary { self.scrub } else { self.peer_scrub },
             mode: self.mode,
             pair: self.pair,
@@ -563,9 +567,7 @@ impl rtnl::Link for NetkitRs {
     ) -> Result {
         let nk = dev.data();
         if !nk.primary.load(Relaxed) {
-            extack.set_msg(
-                c"netkit link settings can be changed only through the primary device",
-            );
+            extack.set_msg(c"netkit link settings can be changed only through the primary device");
             return Err(EACCES);
         }
         let Some(data) = data else {
@@ -588,7 +590,9 @@ impl rtnl::Link for NetkitRs {
         }
         if let Some(attr) = data.get(IFLA_NETKIT_PEER_POLICY) {
             let peer = nk.peer.get_rtnl(rtnl).ok_or(EOPNOTSUPP)?;
-            peer.data().policy.store(check_policy(attr, extack)?, Relaxed);
+            peer.data()
+                .policy
+                .store(check_policy(attr, extack)?, Relaxed);
         }
         Ok(())
     }
@@ -654,6 +658,7 @@ impl kernel::InPlaceModule for NetkitModule {
 #[kunit_tests(netkit_rs)]
 mod tests {
     use super::*;
+    use kernel::net::nla::AttrBuf;
 
     /// Size of `ethtool_drvinfo::driver`, NUL included.
     const ETHTOOL_DRIVER_LEN: usize = 32;
@@ -682,6 +687,17 @@ mod tests {
                 || ty == IFLA_NETKIT_PRIMARY;
             assert_ne!(fixed, changeable);
         }
+    }
+
+    #[test]
+    fn only_pass_and_drop_are_default_policies() {
+        let mut ack = ExtAck::none();
+        let mut policy = |v| check_policy(&AttrBuf::u32(IFLA_NETKIT_POLICY as u16, v), &mut ack);
+        assert_eq!(policy(NETKIT_PASS), Ok(NETKIT_PASS));
+        assert_eq!(policy(NETKIT_DROP), Ok(NETKIT_DROP));
+        assert_eq!(policy(NETKIT_NEXT), Err(EINVAL));
+        assert_eq!(policy(uapi::netkit_action_NETKIT_REDIRECT as u32), Err(EINVAL));
+        assert_eq!(policy(10), Err(EINVAL));
     }
 
     #[test]

@@ -237,7 +237,9 @@ unsafe impl Sync for Device {}
 unsafe impl AlwaysRefCounted for Device {
     fn inc_ref(&self) {
         // SAFETY: The device is valid by the type invariant.
-        unsafe { bindings::netdev_hold(self.as_raw(), core::ptr::null_mut(), bindings::GFP_ATOMIC) };
+        unsafe {
+            bindings::netdev_hold(self.as_raw(), core::ptr::null_mut(), bindings::GFP_ATOMIC)
+        };
     }
 
     unsafe fn dec_ref(obj: NonNull<Self>) {
@@ -359,7 +361,9 @@ impl Device {
     /// Changes the `IFF_*` flags as user space would (`dev_change_flags`).
     pub fn change_flags(&self, flags: u32, _rtnl: &Rtnl) -> Result {
         // SAFETY: The device is valid and RTNL is held.
-        to_result(unsafe { bindings::dev_change_flags(self.as_raw(), flags, core::ptr::null_mut()) })
+        to_result(unsafe {
+            bindings::dev_change_flags(self.as_raw(), flags, core::ptr::null_mut())
+        })
     }
 
     /// Gives the device a random locally administered Ethernet address (`eth_hw_addr_random`).
@@ -532,7 +536,9 @@ impl Setup<'_> {
     /// Declares that transmitted net_iovs need no DMA mapping (`NETMEM_TX_NO_DMA`).
     pub fn set_netmem_tx_no_dma(&mut self) {
         // SAFETY: As above.
-        unsafe { bindings::netdev_set_netmem_tx(self.dev, bindings::netmem_tx_mode_NETMEM_TX_NO_DMA) };
+        unsafe {
+            bindings::netdev_set_netmem_tx(self.dev, bindings::netmem_tx_mode_NETMEM_TX_NO_DMA)
+        };
     }
 
     /// Returns the active features.
@@ -861,7 +867,10 @@ pub trait Driver: Sized + Send + Sync + 'static {
     }
 
     /// Returns the peer device, e.g. for `bpf_redirect_peer()` (`ndo_get_peer_dev`; RCU).
-    fn get_peer_dev<'a>(_dev: &'a DriverDevice<Self>, _guard: &'a rcu::Guard) -> Option<&'a Device> {
+    fn get_peer_dev<'a>(
+        _dev: &'a DriverDevice<Self>,
+        _guard: &'a rcu::Guard,
+    ) -> Option<&'a Device> {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -907,13 +916,29 @@ pub struct Adapter<T: Driver>(PhantomData<T>);
 impl<T: Driver> Adapter<T> {
     const OPS: bindings::net_device_ops = bindings::net_device_ops {
         ndo_init: if T::HAS_INIT { Some(Self::init) } else { None },
-        ndo_uninit: if T::HAS_UNINIT { Some(Self::uninit) } else { None },
+        ndo_uninit: if T::HAS_UNINIT {
+            Some(Self::uninit)
+        } else {
+            None
+        },
         ndo_open: if T::HAS_OPEN { Some(Self::open) } else { None },
         ndo_stop: if T::HAS_STOP { Some(Self::stop) } else { None },
         ndo_start_xmit: Some(Self::start_xmit),
-        ndo_get_iflink: if T::HAS_GET_IFLINK { Some(Self::get_iflink) } else { None },
-        ndo_get_peer_dev: if T::HAS_GET_PEER_DEV { Some(Self::get_peer_dev) } else { None },
-        ndo_get_stats64: if T::HAS_GET_STATS64 { Some(Self::get_stats64) } else { None },
+        ndo_get_iflink: if T::HAS_GET_IFLINK {
+            Some(Self::get_iflink)
+        } else {
+            None
+        },
+        ndo_get_peer_dev: if T::HAS_GET_PEER_DEV {
+            Some(Self::get_peer_dev)
+        } else {
+            None
+        },
+        ndo_get_stats64: if T::HAS_GET_STATS64 {
+            Some(Self::get_stats64)
+        } else {
+            None
+        },
         ndo_set_rx_headroom: if T::HAS_SET_RX_HEADROOM {
             Some(Self::set_rx_headroom)
         } else {
@@ -924,7 +949,11 @@ impl<T: Driver> Adapter<T> {
         } else {
             None
         },
-        ndo_set_rx_mode_async: if T::HAS_SET_RX_MODE { Some(Self::set_rx_mode) } else { None },
+        ndo_set_rx_mode_async: if T::HAS_SET_RX_MODE {
+            Some(Self::set_rx_mode)
+        } else {
+            None
+        },
         ndo_features_check: if T::HAS_FEATURES_CHECK {
             Some(Self::features_check)
         } else {
@@ -934,7 +963,11 @@ impl<T: Driver> Adapter<T> {
     };
 
     const ETHTOOL_OPS: bindings::ethtool_ops = bindings::ethtool_ops {
-        get_drvinfo: if T::HAS_GET_DRVINFO { Some(Self::get_drvinfo) } else { None },
+        get_drvinfo: if T::HAS_GET_DRVINFO {
+            Some(Self::get_drvinfo)
+        } else {
+            None
+        },
         ..pin_init::zeroed()
     };
 
@@ -978,6 +1011,12 @@ impl<T: Driver> Adapter<T> {
         unsafe { DriverDevice::from_raw(dev) }
     }
 
+    /// Called by the core as `net_device_ops::ndo_init`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `net_device_ops::ndo_init` for a device of this
+    /// driver.
     unsafe extern "C" fn init(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: `ndo_init` is only called for devices of this driver, valid during the call.
         let dev = unsafe { Self::dev(dev) };
@@ -986,24 +1025,48 @@ impl<T: Driver> Adapter<T> {
         from_result(|| T::init(dev).map(|()| 0))
     }
 
+    /// Called by the core as `net_device_ops::ndo_uninit`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `net_device_ops::ndo_uninit` for a device of this
+    /// driver.
     unsafe extern "C" fn uninit(dev: *mut bindings::net_device) {
         // SAFETY: `ndo_uninit` runs under RTNL for a device of this driver.
         let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
         T::uninit(dev, &rtnl);
     }
 
+    /// Called by the core as `net_device_ops::ndo_open`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `net_device_ops::ndo_open` for a device of this
+    /// driver.
     unsafe extern "C" fn open(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: `ndo_open` runs under RTNL for a device of this driver.
         let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
         from_result(|| T::open(dev, &rtnl).map(|()| 0))
     }
 
+    /// Called by the core as `net_device_ops::ndo_stop`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `net_device_ops::ndo_stop` for a device of this
+    /// driver.
     unsafe extern "C" fn stop(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: `ndo_stop` runs under RTNL for a device of this driver.
         let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
         from_result(|| T::stop(dev, &rtnl).map(|()| 0))
     }
 
+    /// Called by the core as `net_device_ops::ndo_start_xmit`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `net_device_ops::ndo_start_xmit` for a device of this
+    /// driver.
     unsafe extern "C" fn start_xmit(
         skb: *mut bindings::sk_buff,
         dev: *mut bindings::net_device,
@@ -1020,11 +1083,23 @@ impl<T: Driver> Adapter<T> {
         T::start_xmit(dev, skb, &ctx) as bindings::netdev_tx_t
     }
 
+    /// Called by the core as `net_device_ops::ndo_get_iflink`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `net_device_ops::ndo_get_iflink` for a device of this
+    /// driver.
     unsafe extern "C" fn get_iflink(dev: *const bindings::net_device) -> c_int {
         // SAFETY: A device of this driver, valid during the call.
         T::get_iflink(unsafe { Self::dev(dev.cast_mut()) })
     }
 
+    /// Called by the core as `net_device_ops::ndo_get_peer_dev`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `net_device_ops::ndo_get_peer_dev` for a device of this
+    /// driver.
     unsafe extern "C" fn get_peer_dev(dev: *mut bindings::net_device) -> *mut bindings::net_device {
         // SAFETY: A device of this driver, valid during the call.
         let dev = unsafe { Self::dev(dev) };
@@ -1034,6 +1109,12 @@ impl<T: Driver> Adapter<T> {
         T::get_peer_dev(dev, &guard).map_or(core::ptr::null_mut(), |p| p.as_raw())
     }
 
+    /// Called by the core as `net_device_ops::ndo_get_stats64`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `net_device_ops::ndo_get_stats64` for a device of this
+    /// driver.
     unsafe extern "C" fn get_stats64(
         dev: *mut bindings::net_device,
         stats: *mut bindings::rtnl_link_stats64,
@@ -1043,11 +1124,23 @@ impl<T: Driver> Adapter<T> {
         T::get_stats64(dev, stats);
     }
 
+    /// Called by the core as `net_device_ops::ndo_set_rx_headroom`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `net_device_ops::ndo_set_rx_headroom` for a device of this
+    /// driver.
     unsafe extern "C" fn set_rx_headroom(dev: *mut bindings::net_device, headroom: c_int) {
         // SAFETY: A device of this driver, valid during the call.
         T::set_rx_headroom(unsafe { Self::dev(dev) }, headroom);
     }
 
+    /// Called by the core as `net_device_ops::ndo_set_mac_address`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `net_device_ops::ndo_set_mac_address` for a device of this
+    /// driver.
     unsafe extern "C" fn set_mac_address(dev: *mut bindings::net_device, sa: *mut c_void) -> c_int {
         // SAFETY: `ndo_set_mac_address` runs under RTNL with a valid address for a device of
         // this driver.
@@ -1056,6 +1149,12 @@ impl<T: Driver> Adapter<T> {
         from_result(|| T::set_mac_address(dev, sa, &rtnl).map(|()| 0))
     }
 
+    /// Called by the core as `net_device_ops::ndo_set_rx_mode_async`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `net_device_ops::ndo_set_rx_mode_async` for a device of this
+    /// driver.
     unsafe extern "C" fn set_rx_mode(
         dev: *mut bindings::net_device,
         _uc: *mut bindings::netdev_hw_addr_list,
@@ -1065,6 +1164,12 @@ impl<T: Driver> Adapter<T> {
         from_result(|| T::set_rx_mode(unsafe { Self::dev(dev) }).map(|()| 0))
     }
 
+    /// Called by the core as `net_device_ops::ndo_features_check`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `net_device_ops::ndo_features_check` for a device of this
+    /// driver.
     unsafe extern "C" fn features_check(
         _skb: *mut bindings::sk_buff,
         dev: *mut bindings::net_device,
@@ -1074,6 +1179,12 @@ impl<T: Driver> Adapter<T> {
         T::features_check(unsafe { Self::dev(dev) }, features)
     }
 
+    /// Called by the core as `ethtool_ops::get_drvinfo`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `ethtool_ops::get_drvinfo` for a device of this
+    /// driver.
     unsafe extern "C" fn get_drvinfo(
         dev: *mut bindings::net_device,
         info: *mut bindings::ethtool_drvinfo,

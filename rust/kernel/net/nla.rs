@@ -175,6 +175,56 @@ impl Attr {
     }
 }
 
+/// An attribute with an `N`-byte payload built in memory, e.g. to test code that takes an
+/// [`Attr`].
+///
+/// # Examples
+///
+/// ```
+/// use kernel::net::nla::AttrBuf;
+///
+/// let a = AttrBuf::u32(3, 7);
+/// assert_eq!(a.get_u32(), 7);
+/// assert_eq!(a.len(), 4);
+/// assert_eq!(AttrBuf::new(1, [1u8, 2]).data(), &[1, 2]);
+/// ```
+#[repr(C, align(4))]
+pub struct AttrBuf<const N: usize> {
+    hdr: bindings::nlattr,
+    data: [u8; N],
+}
+
+impl<const N: usize> AttrBuf<N> {
+    /// Creates an attribute of type `ty` with payload `data`.
+    pub fn new(ty: u16, data: [u8; N]) -> Self {
+        const { assert!(HDRLEN + N <= u16::MAX as usize) };
+        Self {
+            hdr: bindings::nlattr {
+                nla_len: (HDRLEN + N) as u16,
+                nla_type: ty,
+            },
+            data,
+        }
+    }
+}
+
+impl AttrBuf<4> {
+    /// Creates a `u32` attribute.
+    pub fn u32(ty: u16, v: u32) -> Self {
+        Self::new(ty, v.to_ne_bytes())
+    }
+}
+
+impl<const N: usize> core::ops::Deref for AttrBuf<N> {
+    type Target = Attr;
+
+    fn deref(&self) -> &Attr {
+        // SAFETY: `repr(C)` puts the `N` payload bytes right behind the 4-byte header, whose
+        // `nla_len` is `HDRLEN + N`; both live as long as `self` and `&self` keeps them unchanged.
+        unsafe { Attr::from_raw(&self.hdr) }
+    }
+}
+
 /// A table of parsed attributes indexed by attribute type (`struct nlattr *tb[]`).
 ///
 /// # Invariants
@@ -239,6 +289,15 @@ pub struct ExtAck<'a> {
 }
 
 impl ExtAck<'_> {
+    /// An absent ack: messages set on it go nowhere (as with a null `extack` in C).
+    pub fn none() -> ExtAck<'static> {
+        // INVARIANT: A null pointer is allowed.
+        ExtAck {
+            ptr: core::ptr::null_mut(),
+            _p: PhantomData,
+        }
+    }
+
     /// Creates an `ExtAck` from a raw pointer.
     ///
     /// # Safety
@@ -314,7 +373,10 @@ impl fmt::Write for Truncating<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         let room = self.buf.len().saturating_sub(self.pos + 1);
         let n = s.len().min(room);
-        for (d, &c) in self.buf[self.pos..self.pos + n].iter_mut().zip(s.as_bytes()) {
+        for (d, &c) in self.buf[self.pos..self.pos + n]
+            .iter_mut()
+            .zip(s.as_bytes())
+        {
             *d = c as c_char;
         }
         self.pos += n;

@@ -298,13 +298,37 @@ impl<T: Link> LinkAdapter<T> {
             peer_type: T::PEER_TYPE,
             maxtype: (T::POLICY.len() as u32).saturating_sub(1),
             policy: Policy::table(T::POLICY),
-            validate: if T::HAS_VALIDATE { Some(Self::validate) } else { None },
+            validate: if T::HAS_VALIDATE {
+                Some(Self::validate)
+            } else {
+                None
+            },
             newlink: Some(Self::newlink),
-            changelink: if T::HAS_CHANGELINK { Some(Self::changelink) } else { None },
-            dellink: if T::HAS_DELLINK { Some(Self::dellink) } else { None },
-            get_link_net: if T::HAS_GET_LINK_NET { Some(Self::get_link_net) } else { None },
-            get_size: if T::HAS_GET_SIZE { Some(Self::get_size) } else { None },
-            fill_info: if T::HAS_FILL_INFO { Some(Self::fill_info) } else { None },
+            changelink: if T::HAS_CHANGELINK {
+                Some(Self::changelink)
+            } else {
+                None
+            },
+            dellink: if T::HAS_DELLINK {
+                Some(Self::dellink)
+            } else {
+                None
+            },
+            get_link_net: if T::HAS_GET_LINK_NET {
+                Some(Self::get_link_net)
+            } else {
+                None
+            },
+            get_size: if T::HAS_GET_SIZE {
+                Some(Self::get_size)
+            } else {
+                None
+            },
+            fill_info: if T::HAS_FILL_INFO {
+                Some(Self::fill_info)
+            } else {
+                None
+            },
             ..pin_init::zeroed()
         }
     }
@@ -321,6 +345,12 @@ impl<T: Link> LinkAdapter<T> {
         T::POLICY.len()
     }
 
+    /// Called by the core as `rtnl_link_ops::alloc`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `rtnl_link_ops::alloc` for a device of this
+    /// driver.
     unsafe extern "C" fn alloc(
         _tb: *mut *mut bindings::nlattr,
         ifname: *const c_char,
@@ -352,6 +382,12 @@ impl<T: Link> LinkAdapter<T> {
         dev
     }
 
+    /// Called by the core as `rtnl_link_ops::validate`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `rtnl_link_ops::validate` for a device of this
+    /// driver.
     unsafe extern "C" fn validate(
         tb: *mut *mut bindings::nlattr,
         data: *mut *mut bindings::nlattr,
@@ -369,6 +405,12 @@ impl<T: Link> LinkAdapter<T> {
         from_result(|| T::validate(&tb, data.as_ref(), &mut extack).map(|()| 0))
     }
 
+    /// Called by the core as `rtnl_link_ops::newlink`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `rtnl_link_ops::newlink` for a device of this
+    /// driver.
     unsafe extern "C" fn newlink(
         dev: *mut bindings::net_device,
         params: *mut bindings::rtnl_newlink_params,
@@ -389,6 +431,12 @@ impl<T: Link> LinkAdapter<T> {
         from_result(|| T::newlink(dev, &params, &mut extack, &rtnl).map(|()| 0))
     }
 
+    /// Called by the core as `rtnl_link_ops::changelink`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `rtnl_link_ops::changelink` for a device of this
+    /// driver.
     unsafe extern "C" fn changelink(
         dev: *mut bindings::net_device,
         tb: *mut *mut bindings::nlattr,
@@ -408,24 +456,53 @@ impl<T: Link> LinkAdapter<T> {
         from_result(|| T::changelink(dev, &tb, data.as_ref(), &mut extack, &rtnl).map(|()| 0))
     }
 
+    /// Called by the core as `rtnl_link_ops::dellink`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `rtnl_link_ops::dellink` for a device of this
+    /// driver.
     unsafe extern "C" fn dellink(dev: *mut bindings::net_device, head: *mut bindings::list_head) {
         // SAFETY: Called under RTNL with a device of this kind and an unregistration list.
-        let (dev, mut list, rtnl) =
-            unsafe { (Self::dev(dev), UnregisterList::from_raw(head), Rtnl::assume_held()) };
+        let (dev, mut list, rtnl) = unsafe {
+            (
+                Self::dev(dev),
+                UnregisterList::from_raw(head),
+                Rtnl::assume_held(),
+            )
+        };
         T::dellink(dev, &mut list, &rtnl);
     }
 
+    /// Called by the core as `rtnl_link_ops::get_link_net`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `rtnl_link_ops::get_link_net` for a device of this
+    /// driver.
     unsafe extern "C" fn get_link_net(dev: *const bindings::net_device) -> *mut bindings::net {
         // SAFETY: Called under RTNL with a device of this kind.
         let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
         T::get_link_net(dev, &rtnl).as_raw()
     }
 
+    /// Called by the core as `rtnl_link_ops::get_size`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `rtnl_link_ops::get_size` for a device of this
+    /// driver.
     unsafe extern "C" fn get_size(dev: *const bindings::net_device) -> usize {
         // SAFETY: A device of this kind, valid during the call.
         T::get_size(unsafe { Self::dev(dev) })
     }
 
+    /// Called by the core as `rtnl_link_ops::fill_info`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `rtnl_link_ops::fill_info` for a device of this
+    /// driver.
     unsafe extern "C" fn fill_info(
         skb: *mut bindings::sk_buff,
         dev: *const bindings::net_device,

@@ -47,6 +47,10 @@ pub enum DropReason {
     NoMem = bindings::skb_drop_reason_SKB_DROP_REASON_NOMEM,
 }
 
+/// The receive path dropped a packet handed to it (`NET_RX_DROP`).
+#[derive(Debug)]
+pub struct RxDropped;
+
 /// An owned socket buffer (`struct sk_buff`).
 ///
 /// It must be consumed explicitly: handed on (e.g. [`SkBuff::netif_rx`]) or freed with
@@ -178,14 +182,14 @@ impl SkBuff {
     ///
     /// Consumes the packet; on `Err` it was dropped and counted by the core.
     #[inline]
-    pub fn netif_rx(self, _ctx: &TxContext) -> Result<(), ()> {
+    pub fn netif_rx(self, _ctx: &TxContext) -> Result<(), RxDropped> {
         let skb = self.into_raw();
         // SAFETY: We pass our reference on; bottom halves are disabled as `_ctx` proves.
         let ret = unsafe { bindings::__netif_rx(skb.as_ptr()) };
         if ret == bindings::NET_RX_SUCCESS as c_int {
             Ok(())
         } else {
-            Err(())
+            Err(RxDropped)
         }
     }
 

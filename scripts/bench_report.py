@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Summarise guest-bench.sh output: median per device and workload, Rust/C
+ratios; print the table and write it to BENCH_DIR/<date>-<kernel>.md."""
+
+import datetime
+import os
+import statistics
+import sys
+
+WORKLOADS = {
+    "pktgen_pps": "pktgen transmit, 64 B, clone_skb 0 (pps)",
+    "tcp_stream_mbps": "TCP stream, iperf3 (Mbit/s)",
+    "tcp_rr_tps": "TCP request/response, 64 B (transactions/s)",
+}
+DEVICES = ("netkit", "netkit_rs", "veth")
+
+
+def main():
+    log, out_dir = sys.argv[1], sys.argv[2]
+    runs, kernel = {}, "unknown"
+    with open(log, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) < 3 or parts[0] != "BENCH":
+                continue
+            if parts[1] == "kernel":
+                kernel = parts[2]
+                continue
+            if len(parts) == 4 and parts[3].replace(".", "", 1).isdigit():
+                runs.setdefault((parts[1], parts[2]), []).append(float(parts[3]))
+    rounds = max((len(v) for v in runs.values()), default=0)
+    date = datetime.date.today().isoformat()
+    lines = [
+        f"# netkit_rs benchmark, {date}, kernel {kernel}",
+        "",
+        f"One guest boot, software emulation (TCG, 2 vCPUs); {rounds} rounds in",
+        "rotating device order, median of the rounds. Only the ratios mean",
+        "anything: emulation makes the absolute figures meaningless.",
+        "",
+        "| workload | netkit (C) | netkit_rs | veth | Rust/C | spread Rust, C |",
+        "|---|---|---|---|---|---|",
+    ]
+    ok = True
+    for w, desc in WORKLOADS.items():
+        med, spread = {}, {}
+        for d in DEVICES:
+            v = runs.get((d, w), [])
+            if v:
+                med[d] = statistics.median(v)
+                spread[d] = (max(v) - min(v)) / med[d] if med[d] else 0
+        if "netkit" not in med or "netkit_rs" not in med or not med["netkit"]:
+            ok = False
+            lines.append(f"| {desc} | missing | | | | |")
+            continue
+        ratio = med["netkit_rs"] / med["netkit"]
+        cells = [f"{med[d]:.0f}" if d in med else "-" for d in DEVICES]
+        lines.append(f"| {desc} | {' | '.join(cells)} | {ratio:.3f} | "
+                     f"{spread['netkit_rs']:.0%}, {spread['netkit']:.0%} |")
+    lines += ["", "Raw runs (device workload: values in run order):", ""]
+    for (d, w), v in sorted(runs.items()):
+        lines.append(f"- {d} {w}: {' '.join(f'{x:.0f}' for x in v)}")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    path = os.path.join(out_dir, f"{date}-{kernel}.md")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    print(f"bench: wrote {path}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

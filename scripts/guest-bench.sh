@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the benchmark guest: the same workloads over a pair between two
+# namespaces for netkit.ko, netkit_rs.ko and veth, ROUNDS times in rotating
+# order. Prints one line per measurement: "BENCH <device> <workload> <value>".
+#
+# usage: guest-bench.sh NK_RR
+#   NK_RR   the request/response tool (bench/nk_rr.c), built on the host
+# environment: ROUNDS (default 5), SECONDS_PER_RUN (default 5),
+#              PKTGEN_COUNT (default 200000)
+set -u
+
+NK_RR=$1
+ROUNDS=${ROUNDS:-5}
+SECS=${SECONDS_PER_RUN:-5}
+COUNT=${PKTGEN_COUNT:-200000}
+A=nkba
+B=nkbb
+
+
+teardown() {
+	pkill -x iperf3; pkill -f "$NK_RR server"
+	ip netns del $A 2>/dev/null
+	ip netns del $B 2>/dev/null
+	for m in netkit netkit_rs; do
+		[ -d /sys/module/$m ] && rmmod $m
+	done
+	sleep 1
+}
+
+setup() { # setup netkit|netkit_rs|veth
+	teardown
+	ip netns add $A && ip netns add $B || return 1
+	case $1 in
+	veth) ip -n $A link add nk1 type veth peer name nk2 netns $B ;;
+	*)
+		modprobe "$1" || return 1
+		ip -n $A link add nk1 type netkit peer name nk2 netns $B
+		;;
+	esac || return 1
+	ip -n $A addr add 10.7.0.1/24 dev nk1
+	ip -n $B addr add 10.7.0.2/24 dev nk2
+	ip -n $A link set nk1 up
+	ip -n $B link set nk2 up
+	ip -n $A link set lo up
+	ip -n $B link set lo up
+}
+
+# pktgen from nk1, clone_skb 0 (a new skb per packet), 64-byte UDP packets
+# that the peer's stack receives and drops.
+pktgen_pps() {
+	local pg=/proc/net/pktgen mac
+	mac=$(ip -n $B -j link show nk2 | sed -n 's/.*"address":"\([^"]*\)".*/\1/p')
+	ip netns exec $A bash -c "
+		echo rem_device_all > $pg/kpktgend_0
+		echo add_device nk1 > $pg/kpktgend_0
+		for c in 'count $COUNT' 'clone_skb 0' 'pkt_size 64' 'delay 0' \
+			 'dst 10.7.0.2' 'dst_mac $mac' 'udp_dst_min 9' 'udp_dst_max 9'; do
+			echo \"\$c\" > $pg/nk1
+		done
+		echo start > $pg/pgctrl
+		sed -n 's/.* \([0-9]*\)pps.*/\1/p' $pg/nk1
+		echo rem_device_all > $pg/kpktgend_0
+	"
+}
+
+iperf3_mbps() {
+	ip netns exec $B iperf3 -s -1 -D >/dev/null 2>&1
+	sleep 1
+	ip netns exec $A iperf3 -c 10.7.0.2 -t "$SECS" -f m 2>/dev/null |
+		awk '/receiver/ { print $(NF-2) }'
+}
+
+rr_tps() {
+	local pid
+	ip netns exec $B "$NK_RR" server 5202 &
+	pid=$!
+	sleep 1
+	ip netns exec $A "$NK_RR" client 10.7.0.2 5202 "$SECS"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
+modprobe pktgen || { echo "bench: no pktgen" >&2; exit 1; }
+devs=(netkit netkit_rs veth)
+for r in $(seq "$ROUNDS"); do
+	for i in 0 1 2; do
+		d=${devs[$(( (i + r) % 3 ))]}
+		setup "$d" || { echo "bench: setup $d failed" >&2; exit 1; }
+		echo "BENCH $d pktgen_pps $(pktgen_pps)"
+		echo "BENCH $d tcp_stream_mbps $(iperf3_mbps)"
+		echo "BENCH $d tcp_rr_tps $(rr_tps)"
+	done
+done
+teardown
+echo "BENCH kernel $(uname -r)"
