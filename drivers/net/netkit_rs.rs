@@ -617,7 +617,8 @@ impl rtnl::Link for NetkitRs {
     }
 
     fn get_size(_dev: &DriverDevice<Self>) -> usize {
-        7 * nla::total_size(4) + nla::total_size(1) + 2 * nla::total_size(2)
+        // Policy, peer policy, scrub, peer scrub, mode, pairing; primary; headroom, tailroom.
+        6 * nla::total_size(4) + nla::total_size(1) + 2 * nla::total_size(2)
     }
 
     fn fill_info(dev: &DriverDevice<Self>, msg: &mut Msg<'_>, rtnl: &Rtnl) -> Result {
