@@ -6,11 +6,6 @@
 
 #ifdef CONFIG_RUST_NETDEV_ABSTRACTIONS
 
-__rust_helper void *rust_helper_netdev_priv(const struct net_device *dev)
-{
-	return netdev_priv(dev);
-}
-
 __rust_helper struct net *rust_helper_dev_net(const struct net_device *dev)
 {
 	return dev_net(dev);

@@ -136,6 +136,14 @@ pub fn is_valid_ether_addr(addr: &[u8; ETH_ALEN]) -> bool {
     unsafe { bindings::is_valid_ether_addr(addr.as_ptr()) }
 }
 
+/// The private area of a device (`netdev_priv`), computed here rather than by a C helper
+/// because the transmit path asks for it on every packet.
+#[inline]
+fn netdev_priv(dev: *mut bindings::net_device) -> *mut u8 {
+    dev.cast::<u8>()
+        .wrapping_add(bindings::NETDEV_PRIV_OFFSET)
+}
+
 /// A network namespace (`struct net`).
 ///
 /// # Invariants
@@ -150,12 +158,14 @@ impl Namespace {
     /// # Safety
     ///
     /// `ptr` is a valid namespace that stays alive for `'a`.
+    #[inline]
     pub unsafe fn from_raw<'a>(ptr: *mut bindings::net) -> &'a Self {
         // SAFETY: `Namespace` is transparent over `struct net`; per the safety requirements.
         unsafe { &*ptr.cast() }
     }
 
     /// Returns the raw pointer.
+    #[inline]
     pub fn as_raw(&self) -> *mut bindings::net {
         self.0.get()
     }
@@ -163,6 +173,7 @@ impl Namespace {
 
 impl PartialEq for Namespace {
     /// Whether both are the same namespace (`net_eq`).
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         core::ptr::eq(self, other)
     }
@@ -187,6 +198,7 @@ impl IfName {
     /// assert_eq!(IfName::new(b"0123456789abcdefgh").as_bytes(), b"0123456789abcde");
     /// assert_eq!(IfName::new(b"ab\0cd").as_bytes(), b"ab");
     /// ```
+    #[inline]
     pub fn new(name: &[u8]) -> Self {
         let mut buf = [0u8; IFNAMSIZ];
         let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
@@ -196,11 +208,13 @@ impl IfName {
     }
 
     /// Returns the name without its NUL terminator.
+    #[inline]
     pub fn as_bytes(&self) -> &[u8] {
         let end = self.0.iter().position(|&c| c == 0).unwrap_or(IFNAMSIZ);
         &self.0[..end]
     }
 
+    #[inline]
     pub(crate) fn as_char_ptr(&self) -> *const c_char {
         self.0.as_ptr().cast()
     }
@@ -235,6 +249,7 @@ unsafe impl Sync for Device {}
 // SAFETY: `dev_hold`/`dev_put` keep the memory of the device alive; the device is freed only
 // when its reference count drops to zero after unregistration.
 unsafe impl AlwaysRefCounted for Device {
+    #[inline]
     fn inc_ref(&self) {
         // SAFETY: The device is valid by the type invariant.
         unsafe {
@@ -242,6 +257,7 @@ unsafe impl AlwaysRefCounted for Device {
         };
     }
 
+    #[inline]
     unsafe fn dec_ref(obj: NonNull<Self>) {
         // SAFETY: The caller gives up a reference it owns.
         unsafe { bindings::netdev_put(obj.as_ptr().cast(), core::ptr::null_mut()) };
@@ -254,17 +270,20 @@ impl Device {
     /// # Safety
     ///
     /// `ptr` is a valid `net_device` that stays valid for `'a`.
+    #[inline]
     pub unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a Self {
         // SAFETY: `Device` is transparent over `net_device`; per the safety requirements.
         unsafe { &*ptr.cast() }
     }
 
     /// Returns the raw pointer.
+    #[inline]
     pub fn as_raw(&self) -> *mut bindings::net_device {
         self.0.get()
     }
 
     /// Returns the interface index (0 before registration).
+    #[inline]
     pub fn ifindex(&self) -> i32 {
         // SAFETY: The device is valid; `ifindex` changes only under RTNL, read once like
         // `READ_ONCE()`.
@@ -272,35 +291,41 @@ impl Device {
     }
 
     /// Returns the device name.
+    #[inline]
     pub fn name<'a>(&'a self, _rtnl: &'a Rtnl) -> &'a CStr {
         // SAFETY: The name is NUL-terminated and changes only under RTNL, which is held for 'a.
         unsafe { CStr::from_char_ptr((*self.as_raw()).name.as_ptr()) }
     }
 
     /// Returns the `IFF_*` flags, see [`flags`].
+    #[inline]
     pub fn flags(&self) -> u32 {
         // SAFETY: The device is valid; read once like `READ_ONCE()`.
         unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).flags) }
     }
 
     /// Returns whether the device is administratively up (`IFF_UP`).
+    #[inline]
     pub fn is_up(&self) -> bool {
         self.flags() & flags::UP != 0
     }
 
     /// Returns the number of receive queues in use (`real_num_rx_queues`).
+    #[inline]
     pub fn real_num_rx_queues(&self) -> u32 {
         // SAFETY: The device is valid; read once like `READ_ONCE()`.
         unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).real_num_rx_queues) }
     }
 
     /// Returns the headroom the device needs in front of packets.
+    #[inline]
     pub fn needed_headroom(&self) -> u16 {
         // SAFETY: The device is valid; read once like `READ_ONCE()`.
         unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).needed_headroom) }
     }
 
     /// Sets the headroom the device needs in front of packets.
+    #[inline]
     pub fn set_needed_headroom(&self, headroom: u16) {
         // SAFETY: The device is valid; a plain store as in C (`needed_headroom` is a hint read
         // without locks).
@@ -308,12 +333,14 @@ impl Device {
     }
 
     /// Returns the tailroom the device needs behind packets.
+    #[inline]
     pub fn needed_tailroom(&self) -> u16 {
         // SAFETY: The device is valid; read once like `READ_ONCE()`.
         unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).needed_tailroom) }
     }
 
     /// Sets the tailroom the device needs behind packets.
+    #[inline]
     pub fn set_needed_tailroom(&self, tailroom: u16) {
         // SAFETY: As for `set_needed_headroom`.
         unsafe { core::ptr::write_volatile(&raw mut (*self.as_raw()).needed_tailroom, tailroom) };
@@ -322,6 +349,7 @@ impl Device {
     /// Returns the device's namespace (`dev_net`).
     ///
     /// A device changes namespace only under RTNL, and a namespace with devices stays alive.
+    #[inline]
     pub fn net<'a>(&'a self, _rtnl: &'a Rtnl) -> &'a Namespace {
         // SAFETY: The device is valid; with RTNL held its namespace neither changes nor goes
         // away.
@@ -331,34 +359,40 @@ impl Device {
     /// Returns whether both devices are in the same namespace (`net_eq(dev_net(), dev_net())`).
     ///
     /// Without RTNL the answer can be stale once returned, as in C.
+    #[inline]
     pub fn same_net(&self, other: &Device) -> bool {
         // SAFETY: Both devices are valid; only the pointers are compared.
         unsafe { bindings::dev_net(self.as_raw()) == bindings::dev_net(other.as_raw()) }
     }
 
     /// Turns the carrier on (`netif_carrier_on`).
+    #[inline]
     pub fn carrier_on(&self) {
         // SAFETY: The device is valid.
         unsafe { bindings::netif_carrier_on(self.as_raw()) };
     }
 
     /// Turns the carrier off (`netif_carrier_off`).
+    #[inline]
     pub fn carrier_off(&self) {
         // SAFETY: The device is valid.
         unsafe { bindings::netif_carrier_off(self.as_raw()) };
     }
 
+    #[inline]
     fn reg_state(&self) -> u32 {
         // SAFETY: The device is valid; read once like `READ_ONCE()`.
         u32::from(unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).reg_state) })
     }
 
     /// Whether the device has been registered and not yet unregistered.
+    #[inline]
     pub fn is_registered(&self) -> bool {
         self.reg_state() == bindings::netdev_reg_state_NETREG_REGISTERED
     }
 
     /// Changes the `IFF_*` flags as user space would (`dev_change_flags`).
+    #[inline]
     pub fn change_flags(&self, flags: u32, _rtnl: &Rtnl) -> Result {
         // SAFETY: The device is valid and RTNL is held.
         to_result(unsafe {
@@ -367,18 +401,21 @@ impl Device {
     }
 
     /// Gives the device a random locally administered Ethernet address (`eth_hw_addr_random`).
+    #[inline]
     pub fn random_ether_addr(&self, _rtnl: &Rtnl) {
         // SAFETY: The device is valid and RTNL, which serialises address changes, is held.
         unsafe { bindings::eth_hw_addr_random(self.as_raw()) };
     }
 
     /// Copies the TSO limits of `from` (`netif_inherit_tso_max`).
+    #[inline]
     pub fn inherit_tso_max(&self, from: &Device, _rtnl: &Rtnl) {
         // SAFETY: Both devices are valid and RTNL is held.
         unsafe { bindings::netif_inherit_tso_max(self.as_raw(), from.as_raw()) };
     }
 
     /// Returns whether the device is queued for unregistration (`unregister_netdevice_queued`).
+    #[inline]
     pub fn is_unregister_queued(&self, _rtnl: &Rtnl) -> bool {
         // SAFETY: The device is valid and RTNL is held.
         unsafe { bindings::unregister_netdevice_queued(self.as_raw()) }
@@ -388,6 +425,7 @@ impl Device {
     ///
     /// Does nothing if the device is not registered or already queued (possibly on another
     /// list).
+    #[inline]
     pub fn unregister_queue(&self, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
         if !self.is_registered() || self.is_unregister_queued(rtnl) {
             return;
@@ -399,6 +437,7 @@ impl Device {
 
     /// Unregisters the device now (`unregister_netdevice`); does nothing if it is not
     /// registered or already queued for unregistration.
+    #[inline]
     pub fn unregister(&self, rtnl: &Rtnl) {
         if !self.is_registered() || self.is_unregister_queued(rtnl) {
             return;
@@ -425,6 +464,7 @@ impl UnregisterList<'_> {
     ///
     /// `head` is null (unregister at once) or a valid unregistration list head not used by
     /// anything else while the result lives.
+    #[inline]
     pub unsafe fn from_raw(head: *mut bindings::list_head) -> Self {
         // INVARIANT: Per the safety requirements.
         Self {
@@ -433,6 +473,7 @@ impl UnregisterList<'_> {
         }
     }
 
+    #[inline]
     fn as_raw(&mut self) -> *mut bindings::list_head {
         self.head
     }
@@ -452,6 +493,7 @@ impl SockAddr {
     /// # Safety
     ///
     /// `ptr` is a valid `struct sockaddr` for `'a`.
+    #[inline]
     pub unsafe fn from_raw<'a>(ptr: *mut c_void) -> &'a Self {
         // SAFETY: Transparent wrapper; per the safety requirements.
         unsafe { &*ptr.cast() }
@@ -480,12 +522,14 @@ pub struct Stats64(Opaque<bindings::rtnl_link_stats64>);
 
 impl Stats64 {
     /// Sets the transmit drop counter.
+    #[inline]
     pub fn set_tx_dropped(&mut self, v: u64) {
         // SAFETY: Valid by the type invariant; `&mut self` gives exclusive access.
         unsafe { (*self.0.get()).tx_dropped = v };
     }
 
     /// Returns the transmit drop counter.
+    #[inline]
     pub fn tx_dropped(&self) -> u64 {
         // SAFETY: Valid by the type invariant.
         unsafe { (*self.0.get()).tx_dropped }
@@ -504,36 +548,42 @@ pub struct Setup<'a> {
 
 impl Setup<'_> {
     /// Applies the Ethernet defaults (`ether_setup`).
+    #[inline]
     pub fn ether_setup(&mut self) {
         // SAFETY: `dev` is valid and exclusively ours by the type invariant.
         unsafe { bindings::ether_setup(self.dev) };
     }
 
     /// Sets the largest MTU.
+    #[inline]
     pub fn set_max_mtu(&mut self, mtu: u32) {
         // SAFETY: As above.
         unsafe { (*self.dev).max_mtu = mtu };
     }
 
     /// Adds and removes `IFF_*` flags, see [`flags`].
+    #[inline]
     pub fn update_flags(&mut self, set: u32, clear: u32) {
         // SAFETY: As above.
         unsafe { (*self.dev).flags = ((*self.dev).flags & !clear) | set };
     }
 
     /// Adds and removes private flags, see [`priv_flags`].
+    #[inline]
     pub fn update_priv_flags(&mut self, set: u32, clear: u32) {
         // SAFETY: As above.
         unsafe { bindings::netdev_update_priv_flags(self.dev, set, clear) };
     }
 
     /// Declares lockless transmit (`lltx`).
+    #[inline]
     pub fn set_lltx(&mut self) {
         // SAFETY: As above.
         unsafe { bindings::netdev_set_lltx(self.dev) };
     }
 
     /// Declares that transmitted net_iovs need no DMA mapping (`NETMEM_TX_NO_DMA`).
+    #[inline]
     pub fn set_netmem_tx_no_dma(&mut self) {
         // SAFETY: As above.
         unsafe {
@@ -542,12 +592,14 @@ impl Setup<'_> {
     }
 
     /// Returns the active features.
+    #[inline]
     pub fn features(&self) -> features::Features {
         // SAFETY: As above.
         unsafe { (*self.dev).features }
     }
 
     /// Sets the active, user-changeable, encapsulation, MPLS and VLAN features.
+    #[inline]
     pub fn set_features(
         &mut self,
         features: features::Features,
@@ -567,6 +619,7 @@ impl Setup<'_> {
     }
 
     /// Sets the largest TSO packet (`netif_set_tso_max_size`).
+    #[inline]
     pub fn set_tso_max_size(&mut self, size: u32) {
         // SAFETY: As above.
         unsafe { bindings::netif_set_tso_max_size(self.dev, size) };
@@ -586,6 +639,7 @@ pub struct DriverDevice<T: Driver>(Device, PhantomData<T>);
 impl<T: Driver> Deref for DriverDevice<T> {
     type Target = Device;
 
+    #[inline]
     fn deref(&self) -> &Device {
         &self.0
     }
@@ -597,20 +651,22 @@ impl<T: Driver> DriverDevice<T> {
     /// # Safety
     ///
     /// `ptr` is valid for `'a` and was set up by [`Adapter::setup`] of `T`.
+    #[inline]
     pub unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a Self {
         // SAFETY: Transparent over `Device`; per the safety requirements.
         unsafe { &*ptr.cast() }
     }
 
     /// Returns the driver's private data (pinned: it never moves).
+    #[inline]
     pub fn data(&self) -> &T::Data {
         self.pinned_data().get_ref()
     }
 
     /// Returns the driver's private data as a pinned reference.
+    #[inline]
     pub fn pinned_data(&self) -> Pin<&T::Data> {
-        // SAFETY: `netdev_priv` returns the private area of a valid device.
-        let ptr = unsafe { bindings::netdev_priv(self.as_raw()) }.cast::<T::Data>();
+        let ptr = netdev_priv(self.as_raw()).cast::<T::Data>();
         // SAFETY: By the type invariant the area holds an initialised, pinned `T::Data` that
         // lives as long as the device.
         unsafe { Pin::new_unchecked(&*ptr) }
@@ -619,6 +675,7 @@ impl<T: Driver> DriverDevice<T> {
     /// Sets the device name (the pattern `"nk%d"` is resolved at registration).
     ///
     /// Fails with `EBUSY` once the device is registered.
+    #[inline]
     pub fn set_name(&self, name: &IfName, _rtnl: &Rtnl) -> Result {
         if self.reg_state() != bindings::netdev_reg_state_NETREG_UNINITIALIZED {
             return Err(EBUSY);
@@ -631,6 +688,7 @@ impl<T: Driver> DriverDevice<T> {
     /// Registers the device (`register_netdevice`).
     ///
     /// Fails with `EBUSY` if it was registered before.
+    #[inline]
     pub fn register(&self, _rtnl: &Rtnl) -> Result {
         if self.reg_state() != bindings::netdev_reg_state_NETREG_UNINITIALIZED {
             return Err(EBUSY);
@@ -640,12 +698,14 @@ impl<T: Driver> DriverDevice<T> {
     }
 
     /// Sets the Ethernet address from a `ndo_set_mac_address` request (`eth_mac_addr`).
+    #[inline]
     pub fn set_ether_addr(&self, addr: &SockAddr, _rtnl: &Rtnl) -> Result {
         // SAFETY: The device and the address are valid; RTNL is held.
         to_result(unsafe { bindings::eth_mac_addr(self.as_raw(), addr.0.get().cast()) })
     }
 
     /// Counts transmitted packets in the per-CPU statistics (`dev_sw_netstats_tx_add`).
+    #[inline]
     pub fn sw_stats_tx_add(&self, packets: u32, len: u32) {
         // SAFETY: `T`'s devices use `NETDEV_PCPU_STAT_TSTATS` (set by `Adapter::setup`); the
         // helper skips the update while the statistics are not allocated.
@@ -653,12 +713,14 @@ impl<T: Driver> DriverDevice<T> {
     }
 
     /// Counts a received packet in the per-CPU statistics (`dev_sw_netstats_rx_add`).
+    #[inline]
     pub fn sw_stats_rx_add(&self, len: u32) {
         // SAFETY: As for `sw_stats_tx_add`.
         unsafe { bindings::dev_sw_netstats_rx_add(self.as_raw(), len) };
     }
 
     /// Reports the per-CPU statistics and the core's transmit drops (`dev_fetch_sw_netstats`).
+    #[inline]
     pub fn fetch_sw_stats(&self, stats: &mut Stats64) {
         // SAFETY: The device is valid and registered (statistics are only queried then), so
         // `tstats` is allocated.
@@ -669,6 +731,7 @@ impl<T: Driver> DriverDevice<T> {
     }
 
     /// Counts a transmit drop in the core statistics (`dev_core_stats_tx_dropped_inc`).
+    #[inline]
     pub fn tx_dropped_inc(&self) {
         // SAFETY: The device is valid.
         unsafe { bindings::dev_core_stats_tx_dropped_inc(self.as_raw()) };
@@ -694,6 +757,7 @@ impl<T: Driver> NewDevice<T> {
     ///
     /// `ptr` is a valid, unregistered device set up by [`Adapter::setup`] of `T`, owned by the
     /// caller, who gives up that ownership.
+    #[inline]
     pub unsafe fn from_raw(ptr: NonNull<bindings::net_device>) -> Self {
         // INVARIANT: Per the safety requirements.
         Self {
@@ -703,12 +767,14 @@ impl<T: Driver> NewDevice<T> {
     }
 
     /// Sets the interface index requested for the device.
+    #[inline]
     pub fn set_ifindex(&mut self, ifindex: i32) {
         // SAFETY: The device is ours and not registered.
         unsafe { (*self.ptr.as_ptr()).ifindex = ifindex };
     }
 
     /// Registers the device (`register_netdevice`); on success the core owns it.
+    #[inline]
     pub fn register(self, rtnl: &Rtnl) -> Result<&DriverDevice<T>> {
         (*self).register(rtnl)?;
         let ptr = core::mem::ManuallyDrop::new(self).ptr;
@@ -722,6 +788,7 @@ impl<T: Driver> NewDevice<T> {
 impl<T: Driver> Deref for NewDevice<T> {
     type Target = DriverDevice<T>;
 
+    #[inline]
     fn deref(&self) -> &DriverDevice<T> {
         // SAFETY: Owned and set up by `T` by the type invariant.
         unsafe { DriverDevice::from_raw(self.ptr.as_ptr()) }
@@ -729,6 +796,7 @@ impl<T: Driver> Deref for NewDevice<T> {
 }
 
 impl<T: Driver> Drop for NewDevice<T> {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: The device is owned and not registered (a failed `register_netdevice` leaves
         // it to the caller to free).
@@ -760,6 +828,7 @@ unsafe impl<T: Driver> Sync for RcuDevice<T> {}
 
 impl<T: Driver> RcuDevice<T> {
     /// Creates an empty reference.
+    #[inline]
     pub fn new() -> impl PinInit<Self> {
         pin_init!(Self {
             ptr: Atomic::new(core::ptr::null_mut()),
@@ -779,6 +848,7 @@ impl<T: Driver> RcuDevice<T> {
     }
 
     /// Returns the device, if set (`rtnl_dereference`).
+    #[inline]
     pub fn get_rtnl<'a>(&'a self, _rtnl: &'a Rtnl) -> Option<&'a DriverDevice<T>> {
         let p = self.ptr.load(Relaxed);
         // SAFETY: A non-null pointer is a registered device of `T`. A registered device is freed
@@ -792,6 +862,7 @@ impl<T: Driver> RcuDevice<T> {
     ///
     /// Fails with `EINVAL` if the device is not registered: only a registered device is freed
     /// after its references are gone.
+    #[inline]
     pub fn set(&self, dev: &DriverDevice<T>, rtnl: &Rtnl) -> Result {
         if !dev.is_registered() {
             return Err(EINVAL);
@@ -807,6 +878,7 @@ impl<T: Driver> RcuDevice<T> {
 
     /// Clears the device (`RCU_INIT_POINTER(.., NULL)`), waits for readers (`synchronize_net`)
     /// and drops the reference.
+    #[inline]
     pub fn clear(&self, _rtnl: &Rtnl) {
         let p = self.ptr.xchg(core::ptr::null_mut(), Relaxed);
         if p.is_null() {
@@ -995,9 +1067,9 @@ impl<T: Driver> Adapter<T> {
             (*dev).needs_free_netdev = true;
             bindings::netdev_set_tstats(dev);
         }
-        // SAFETY: The private area fits and is aligned for `T::Data` per the safety
-        // requirements, and is never moved.
-        let data = unsafe { bindings::netdev_priv(dev) }.cast::<T::Data>();
+        // The private area fits and is aligned for `T::Data` per the safety requirements, and is
+        // never moved.
+        let data = netdev_priv(dev).cast::<T::Data>();
         // SAFETY: `data` is valid for writes and pinned; the initialiser is infallible.
         // INVARIANT: From here on the private area holds an initialised `T::Data`.
         unsafe { pin_init::raw_init(data, T::init_data()) };
@@ -1006,6 +1078,7 @@ impl<T: Driver> Adapter<T> {
     /// # Safety
     ///
     /// `dev` is a device set up by [`Adapter::setup`] and valid for `'a`.
+    #[inline]
     unsafe fn dev<'a>(dev: *mut bindings::net_device) -> &'a DriverDevice<T> {
         // SAFETY: Per the safety requirements.
         unsafe { DriverDevice::from_raw(dev) }

@@ -46,6 +46,7 @@ pub struct Policy(bindings::nla_policy);
 unsafe impl Sync for Policy {}
 
 impl Policy {
+    #[inline]
     const fn with_type(type_: u32) -> Self {
         let mut p: bindings::nla_policy = pin_init::zeroed();
         p.type_ = type_ as u8;
@@ -56,21 +57,25 @@ impl Policy {
     pub const UNSPEC: Self = Self::with_type(bindings::NLA_UNSPEC);
 
     /// A `u8` attribute (`NLA_U8`).
+    #[inline]
     pub const fn u8() -> Self {
         Self::with_type(bindings::NLA_U8)
     }
 
     /// A `u16` attribute (`NLA_U16`).
+    #[inline]
     pub const fn u16() -> Self {
         Self::with_type(bindings::NLA_U16)
     }
 
     /// A `u32` attribute (`NLA_U32`).
+    #[inline]
     pub const fn u32() -> Self {
         Self::with_type(bindings::NLA_U32)
     }
 
     /// A `u32` attribute whose value must not exceed `max` (`NLA_POLICY_MAX(NLA_U32, max)`).
+    #[inline]
     pub const fn u32_max(max: i16) -> Self {
         let mut p = Self::with_type(bindings::NLA_U32);
         p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_MAX as u8;
@@ -80,6 +85,7 @@ impl Policy {
     }
 
     /// An attribute with at least `len` bytes of payload (`{ .len = len }`).
+    #[inline]
     pub const fn min_len(len: u16) -> Self {
         let mut p = Self::UNSPEC;
         p.0.len = len;
@@ -87,6 +93,7 @@ impl Policy {
     }
 
     /// An attribute that must not be given (`NLA_REJECT`); `msg` is the extack message.
+    #[inline]
     pub const fn reject(msg: &'static CStr) -> Self {
         let mut p = Self::with_type(bindings::NLA_REJECT);
         p.0.__bindgen_anon_1.reject_message = crate::str::as_char_ptr_in_const_context(msg);
@@ -94,6 +101,7 @@ impl Policy {
     }
 
     /// Returns the raw table pointer for a policy slice.
+    #[inline]
     pub(crate) const fn table(policy: &'static [Policy]) -> *const bindings::nla_policy {
         policy.as_ptr().cast()
     }
@@ -114,17 +122,20 @@ impl Attr {
     ///
     /// `ptr` points to a valid attribute with `nla_len` readable bytes that stays valid and
     /// unmodified for `'a`.
+    #[inline]
     pub unsafe fn from_raw<'a>(ptr: *const bindings::nlattr) -> &'a Self {
         // SAFETY: `Attr` is transparent over `nlattr`; validity per the safety requirements.
         unsafe { &*ptr.cast() }
     }
 
     /// Returns the raw pointer.
+    #[inline]
     pub fn as_raw(&self) -> *mut bindings::nlattr {
         self.0.get()
     }
 
     /// Returns the payload.
+    #[inline]
     pub fn data(&self) -> &[u8] {
         let attr = self.as_raw();
         // SAFETY: By the type invariant the header is readable.
@@ -135,15 +146,18 @@ impl Attr {
     }
 
     /// Returns the payload length (`nla_len`).
+    #[inline]
     pub fn len(&self) -> usize {
         self.data().len()
     }
 
     /// Returns whether the payload is empty.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.data().is_empty()
     }
 
+    #[inline]
     fn get<const N: usize>(&self) -> [u8; N] {
         let mut v = [0u8; N];
         let d = self.data();
@@ -153,21 +167,25 @@ impl Attr {
     }
 
     /// Returns the payload as a `u8` (`nla_get_u8`); missing bytes read as zero.
+    #[inline]
     pub fn get_u8(&self) -> u8 {
         self.get::<1>()[0]
     }
 
     /// Returns the payload as a `u16` (`nla_get_u16`); missing bytes read as zero.
+    #[inline]
     pub fn get_u16(&self) -> u16 {
         u16::from_ne_bytes(self.get())
     }
 
     /// Returns the payload as a `u32` (`nla_get_u32`); missing bytes read as zero.
+    #[inline]
     pub fn get_u32(&self) -> u32 {
         u32::from_ne_bytes(self.get())
     }
 
     /// Returns the payload as a string, up to its first NUL byte.
+    #[inline]
     pub fn as_str_bytes(&self) -> &[u8] {
         let d = self.data();
         let end = d.iter().position(|&c| c == 0).unwrap_or(d.len());
@@ -196,6 +214,7 @@ pub struct AttrBuf<const N: usize> {
 
 impl<const N: usize> AttrBuf<N> {
     /// Creates an attribute of type `ty` with payload `data`.
+    #[inline]
     pub fn new(ty: u16, data: [u8; N]) -> Self {
         const { assert!(HDRLEN + N <= u16::MAX as usize) };
         Self {
@@ -210,6 +229,7 @@ impl<const N: usize> AttrBuf<N> {
 
 impl AttrBuf<4> {
     /// Creates a `u32` attribute.
+    #[inline]
     pub fn u32(ty: u16, v: u32) -> Self {
         Self::new(ty, v.to_ne_bytes())
     }
@@ -218,6 +238,7 @@ impl AttrBuf<4> {
 impl<const N: usize> core::ops::Deref for AttrBuf<N> {
     type Target = Attr;
 
+    #[inline]
     fn deref(&self) -> &Attr {
         // SAFETY: `repr(C)` puts the `N` payload bytes right behind the 4-byte header, whose
         // `nla_len` is `HDRLEN + N`; both live as long as `self` and `&self` keeps them unchanged.
@@ -244,6 +265,7 @@ impl<'a> Attrs<'a> {
     ///
     /// `tb` points to `len` pointers that stay unmodified for `'a`, each null or pointing to an
     /// attribute that satisfies the requirements of [`Attr::from_raw`] for `'a`.
+    #[inline]
     pub unsafe fn from_raw(tb: *const *mut bindings::nlattr, len: usize) -> Self {
         // INVARIANT: Per the safety requirements.
         Self {
@@ -254,11 +276,13 @@ impl<'a> Attrs<'a> {
     }
 
     /// Returns the raw table pointer.
+    #[inline]
     pub fn as_raw(&self) -> *mut *mut bindings::nlattr {
         self.tb.cast_mut()
     }
 
     /// Returns the attribute of type `ty`, if present.
+    #[inline]
     pub fn get(&self, ty: u32) -> Option<&'a Attr> {
         let i = ty as usize;
         if i >= self.len {
@@ -271,6 +295,7 @@ impl<'a> Attrs<'a> {
     }
 
     /// Returns whether the attribute of type `ty` is present.
+    #[inline]
     pub fn has(&self, ty: u32) -> bool {
         self.get(ty).is_some()
     }
@@ -290,6 +315,7 @@ pub struct ExtAck<'a> {
 
 impl ExtAck<'_> {
     /// An absent ack: messages set on it go nowhere (as with a null `extack` in C).
+    #[inline]
     pub fn none() -> ExtAck<'static> {
         // INVARIANT: A null pointer is allowed.
         ExtAck {
@@ -303,6 +329,7 @@ impl ExtAck<'_> {
     /// # Safety
     ///
     /// `ptr` is null or valid and not accessed by anything else for the lifetime of the result.
+    #[inline]
     pub unsafe fn from_raw(ptr: *mut bindings::netlink_ext_ack) -> Self {
         // INVARIANT: Per the safety requirements.
         Self {
@@ -312,11 +339,13 @@ impl ExtAck<'_> {
     }
 
     /// Returns the raw pointer (possibly null).
+    #[inline]
     pub fn as_raw(&mut self) -> *mut bindings::netlink_ext_ack {
         self.ptr
     }
 
     /// Sets the error message (`NL_SET_ERR_MSG`).
+    #[inline]
     pub fn set_msg(&mut self, msg: &'static CStr) {
         if !self.ptr.is_null() {
             // SAFETY: A non-null `ptr` is valid and exclusively ours by the type invariant.
@@ -325,6 +354,7 @@ impl ExtAck<'_> {
     }
 
     /// Sets the attribute the error is about (`NL_SET_BAD_ATTR`).
+    #[inline]
     pub fn set_bad_attr(&mut self, attr: &Attr) {
         if !self.ptr.is_null() {
             // SAFETY: A non-null `ptr` is valid and exclusively ours by the type invariant.
@@ -333,12 +363,14 @@ impl ExtAck<'_> {
     }
 
     /// Sets the error message and the offending attribute (`NL_SET_ERR_MSG_ATTR`).
+    #[inline]
     pub fn set_msg_attr(&mut self, attr: &Attr, msg: &'static CStr) {
         self.set_bad_attr(attr);
         self.set_msg(msg);
     }
 
     /// Sets a formatted error message (`NL_SET_ERR_MSG_FMT`), truncated to the ack's buffer.
+    #[inline]
     pub fn set_msg_fmt(&mut self, args: fmt::Arguments<'_>) {
         if self.ptr.is_null() {
             return;
@@ -357,6 +389,7 @@ impl ExtAck<'_> {
     }
 
     /// Sets a formatted message and the offending attribute (`NL_SET_ERR_MSG_ATTR_FMT`).
+    #[inline]
     pub fn set_msg_attr_fmt(&mut self, attr: &Attr, args: fmt::Arguments<'_>) {
         self.set_bad_attr(attr);
         self.set_msg_fmt(args);
@@ -370,6 +403,7 @@ struct Truncating<'a> {
 }
 
 impl fmt::Write for Truncating<'_> {
+    #[inline]
     fn write_str(&mut self, s: &str) -> fmt::Result {
         let room = self.buf.len().saturating_sub(self.pos + 1);
         let n = s.len().min(room);
@@ -401,6 +435,7 @@ impl Msg<'_> {
     ///
     /// `skb` is a valid netlink message buffer, not accessed by anything else while the result
     /// lives.
+    #[inline]
     pub unsafe fn from_raw(skb: *mut bindings::sk_buff) -> Self {
         // INVARIANT: Per the safety requirements.
         Self {
@@ -409,6 +444,7 @@ impl Msg<'_> {
         }
     }
 
+    #[inline]
     fn put(&mut self, ty: u32, data: &[u8]) -> Result {
         let len = c_int::try_from(data.len()).map_err(|_| EMSGSIZE)?;
         // SAFETY: `skb` is valid by the type invariant; `data` is readable for `len` bytes.
@@ -417,16 +453,19 @@ impl Msg<'_> {
     }
 
     /// Adds a `u8` attribute (`nla_put_u8`).
+    #[inline]
     pub fn put_u8(&mut self, ty: u32, v: u8) -> Result {
         self.put(ty, &[v])
     }
 
     /// Adds a `u16` attribute (`nla_put_u16`).
+    #[inline]
     pub fn put_u16(&mut self, ty: u32, v: u16) -> Result {
         self.put(ty, &v.to_ne_bytes())
     }
 
     /// Adds a `u32` attribute (`nla_put_u32`).
+    #[inline]
     pub fn put_u32(&mut self, ty: u32, v: u32) -> Result {
         self.put(ty, &v.to_ne_bytes())
     }

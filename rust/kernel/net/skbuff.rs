@@ -8,7 +8,6 @@ use crate::{
     alloc::Flags,
     bindings,
     build_error,
-    error::to_result,
     net::dev::Device,
     prelude::*,
     types::NotThreadSafe, //
@@ -28,6 +27,7 @@ impl TxContext {
     /// # Safety
     ///
     /// Bottom halves are disabled for the lifetime of the result.
+    #[inline]
     pub unsafe fn assume() -> Self {
         Self(NotThreadSafe)
     }
@@ -73,16 +73,19 @@ impl SkBuff {
     /// # Safety
     ///
     /// `skb` is valid and the caller gives up its reference to it.
+    #[inline]
     pub unsafe fn from_raw(skb: NonNull<bindings::sk_buff>) -> Self {
         // INVARIANT: Per the safety requirements.
         Self { skb }
     }
 
     /// Gives up ownership, returning the raw pointer.
+    #[inline]
     pub fn into_raw(self) -> NonNull<bindings::sk_buff> {
         ManuallyDrop::new(self).skb
     }
 
+    #[inline]
     fn raw(&self) -> *mut bindings::sk_buff {
         self.skb.as_ptr()
     }
@@ -95,6 +98,7 @@ impl SkBuff {
     }
 
     /// Returns whether there is no data.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -110,7 +114,10 @@ impl SkBuff {
     #[inline]
     pub fn orphan_frags(&mut self, gfp: Flags) -> Result {
         // SAFETY: Owned and valid by the type invariant.
-        to_result(unsafe { bindings::skb_orphan_frags(self.raw(), gfp.as_raw()) })
+        match unsafe { bindings::skb_orphan_frags(self.raw(), gfp.as_raw()) } {
+            0 => Ok(()),
+            err => Err(Error::from_errno(err)),
+        }
     }
 
     /// Clears the state that must not cross a forwarding step (`skb_scrub_packet`).
