@@ -152,8 +152,8 @@ def add_kselftest(rep, prefix, text, rc):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
-    ap.add_argument("--expect-kunit", nargs="*", default=[])
-    ap.add_argument("--expect-suite", nargs="*", default=[])
+    ap.add_argument("--expect-kunit", nargs="*", action="extend", default=[])
+    ap.add_argument("--expect-suite", nargs="*", action="extend", default=[])
     args = ap.parse_args()
     out = args.out
     rep = Report()

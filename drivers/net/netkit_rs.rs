@@ -357,8 +357,7 @@ impl dev::Driver for NetkitRs {
         let nk = dev.data();
         let policy = nk.policy.load(Relaxed);
         let len = skb.len();
-        let guard = rcu::read_lock();
-        let peer = match nk.peer.get(&guard) {
+        let peer = match nk.peer.get(ctx) {
             Some(peer) if peer.is_up() => peer,
             _ => return xmit_drop(dev, skb, DropReason::DevReady),
         };

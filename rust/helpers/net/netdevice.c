@@ -11,6 +11,12 @@ __rust_helper struct net *rust_helper_dev_net(const struct net_device *dev)
 	return dev_net(dev);
 }
 
+__rust_helper bool rust_helper_netdev_same_net(const struct net_device *a,
+					       const struct net_device *b)
+{
+	return net_eq(dev_net(a), dev_net(b));
+}
+
 __rust_helper void rust_helper_netdev_hold(struct net_device *dev,
 					   netdevice_tracker *tracker,
 					   gfp_t gfp)

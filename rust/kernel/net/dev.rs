@@ -32,7 +32,6 @@ use crate::{
         },
         atomic::{
             Atomic,
-            Relaxed,
             Release, //
         },
         rcu,
@@ -40,6 +39,7 @@ use crate::{
     types::Opaque, //
 };
 use core::{
+    cell::UnsafeCell,
     marker::PhantomData,
     ops::Deref,
     ptr::NonNull, //
@@ -279,7 +279,10 @@ impl Device {
     /// Returns the raw pointer.
     #[inline]
     pub fn as_raw(&self) -> *mut bindings::net_device {
-        self.0.get()
+        // `Device` is transparent over `Opaque<net_device>`, itself transparent over the C struct
+        // (in an `UnsafeCell`). A cast rather than `Opaque::get()`, which is not inlined across
+        // crates and this is on the transmit path.
+        core::ptr::from_ref(self).cast_mut().cast()
     }
 
     /// Returns the interface index (0 before registration).
@@ -361,8 +364,8 @@ impl Device {
     /// Without RTNL the answer can be stale once returned, as in C.
     #[inline]
     pub fn same_net(&self, other: &Device) -> bool {
-        // SAFETY: Both devices are valid; only the pointers are compared.
-        unsafe { bindings::dev_net(self.as_raw()) == bindings::dev_net(other.as_raw()) }
+        // SAFETY: Both devices are valid; only the namespace pointers are compared.
+        unsafe { bindings::netdev_same_net(self.as_raw(), other.as_raw()) }
     }
 
     /// Turns the carrier on (`netif_carrier_on`).
@@ -815,46 +818,64 @@ impl<T: Driver> Drop for NewDevice<T> {
 /// by `tracker` is held.
 #[pin_data]
 pub struct RcuDevice<T: Driver> {
-    ptr: Atomic<*mut bindings::net_device>,
+    ptr: UnsafeCell<*mut bindings::net_device>,
     #[pin]
     tracker: Opaque<bindings::netdevice_tracker>,
     _t: PhantomData<T>,
 }
 
-// SAFETY: The pointer is accessed atomically; the tracker only under RTNL.
+// SAFETY: The pointer is read with `READ_ONCE()` semantics and written only under RTNL; the
+// tracker is used only under RTNL.
 unsafe impl<T: Driver> Send for RcuDevice<T> {}
 // SAFETY: As above.
 unsafe impl<T: Driver> Sync for RcuDevice<T> {}
+
+/// Proof of an RCU read-side critical section: an [`rcu::Guard`], or the transmit path's
+/// [`TxContext`] (bottom halves disabled, which RCU counts as a reader).
+pub trait RcuReader: private::Sealed {}
+
+impl RcuReader for rcu::Guard {}
+impl RcuReader for TxContext {}
+
+mod private {
+    pub trait Sealed {}
+    impl Sealed for crate::sync::rcu::Guard {}
+    impl Sealed for crate::net::skbuff::TxContext {}
+}
 
 impl<T: Driver> RcuDevice<T> {
     /// Creates an empty reference.
     #[inline]
     pub fn new() -> impl PinInit<Self> {
         pin_init!(Self {
-            ptr: Atomic::new(core::ptr::null_mut()),
+            ptr: UnsafeCell::new(core::ptr::null_mut()),
             tracker <- Opaque::zeroed(),
             _t: PhantomData,
         })
     }
 
+    #[inline]
+    fn load(&self) -> *mut bindings::net_device {
+        // SAFETY: `READ_ONCE()`: the cell is valid; writers use `WRITE_ONCE()`/release stores.
+        unsafe { core::ptr::read_volatile(self.ptr.get()) }
+    }
+
     /// Returns the device, if set (`rcu_dereference`).
     #[inline]
-    pub fn get<'a>(&self, _guard: &'a rcu::Guard) -> Option<&'a DriverDevice<T>> {
-        let p = self.ptr.load(Relaxed);
+    pub fn get<'a>(&self, _reader: &'a impl RcuReader) -> Option<&'a DriverDevice<T>> {
         // SAFETY: A non-null pointer is a device of `T` with a reference held by the type
         // invariant; `clear` waits for an RCU grace period before dropping that reference, so
-        // the device stays valid while the RCU read-side lock `'a` is held.
-        NonNull::new(p).map(|p| unsafe { DriverDevice::from_raw(p.as_ptr()) })
+        // the device stays valid while the RCU read-side section `'a` lasts.
+        NonNull::new(self.load()).map(|p| unsafe { DriverDevice::from_raw(p.as_ptr()) })
     }
 
     /// Returns the device, if set (`rtnl_dereference`).
     #[inline]
     pub fn get_rtnl<'a>(&'a self, _rtnl: &'a Rtnl) -> Option<&'a DriverDevice<T>> {
-        let p = self.ptr.load(Relaxed);
         // SAFETY: A non-null pointer is a registered device of `T`. A registered device is freed
         // only by `netdev_run_todo()` after RTNL, held for `'a`, is released, even if `clear`
         // drops the reference meanwhile.
-        NonNull::new(p).map(|p| unsafe { DriverDevice::from_raw(p.as_ptr()) })
+        NonNull::new(self.load()).map(|p| unsafe { DriverDevice::from_raw(p.as_ptr()) })
     }
 
     /// Sets the device (`rcu_assign_pointer`), taking a reference on it; a previous device is
@@ -862,7 +883,6 @@ impl<T: Driver> RcuDevice<T> {
     ///
     /// Fails with `EINVAL` if the device is not registered: only a registered device is freed
     /// after its references are gone.
-    #[inline]
     pub fn set(&self, dev: &DriverDevice<T>, rtnl: &Rtnl) -> Result {
         if !dev.is_registered() {
             return Err(EINVAL);
@@ -871,19 +891,23 @@ impl<T: Driver> RcuDevice<T> {
         // SAFETY: The device is valid; the tracker is unused (cleared above) and RTNL, which
         // serialises writers, is held.
         unsafe { bindings::netdev_hold(dev.as_raw(), self.tracker.get(), bindings::GFP_KERNEL) };
+        // SAFETY: The cell is valid and aligned; readers only use `READ_ONCE()`, and RTNL
+        // serialises writers.
+        let ptr = unsafe { Atomic::from_ptr(self.ptr.get()) };
         // INVARIANT: A reference tracked by `tracker` is held on `dev`.
-        self.ptr.store(dev.as_raw(), Release);
+        ptr.store(dev.as_raw(), Release);
         Ok(())
     }
 
     /// Clears the device (`RCU_INIT_POINTER(.., NULL)`), waits for readers (`synchronize_net`)
     /// and drops the reference.
-    #[inline]
     pub fn clear(&self, _rtnl: &Rtnl) {
-        let p = self.ptr.xchg(core::ptr::null_mut(), Relaxed);
+        let p = self.load();
         if p.is_null() {
             return;
         }
+        // SAFETY: `WRITE_ONCE()` of NULL, which needs no ordering; RTNL serialises writers.
+        unsafe { core::ptr::write_volatile(self.ptr.get(), core::ptr::null_mut()) };
         // SAFETY: No requirements; RTNL is held, so this is an expedited grace period.
         unsafe { bindings::synchronize_net() };
         // SAFETY: A reference tracked by `tracker` was held on `p`; no reader can still see it.
