@@ -23,7 +23,7 @@ export NK_CMD := $(value CMD)
 
 # Upstream suites each implementation is held to; every issue that makes
 # netkit_rs pass a suite adds it here.
-UPSTREAM_rs := link_netns ynl_rt_link
+UPSTREAM_rs := nk_qlease link_netns ynl_rt_link
 UPSTREAM_c := nk_qlease link_netns ynl_rt_link
 UPSTREAM ?= $(UPSTREAM_$(IMPL))
 export UPSTREAM

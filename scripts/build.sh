@@ -77,7 +77,7 @@ if [ $# = 0 ]; then
 	# lib.mk defaults OUTPUT to the current directory only at MAKELEVEL 0;
 	# under make it would be empty and the programs would land in /.
 	st=$TREE/tools/testing/selftests/drivers/net/netkit_rs
-	make -s -C "$st" OUTPUT="$st" LLVM=-19
+	make -s -C "$st" OUTPUT="$st" LLVM=$LLVM_SUFFIX
 	# The YNL C test of rt-link (upstream's netkit newlink tests), with only
 	# the rt-link family generated; NDEBUG=1: no ASan, which the guest lacks.
 	y=$TREE/tools/net/ynl

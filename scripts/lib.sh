@@ -8,8 +8,11 @@ export NETKIT_RS_CACHE
 TREE=${NETKIT_RS_TREE:-${TREE:-$NETKIT_RS_CACHE/linux}}
 export PATH="$HOME/.cargo/bin:$PATH"
 
-# The toolchain the project is verified with (see README).
-KBUILD_ARGS=(LLVM=-19 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
+# The toolchain the project is verified with (see README). Clang's LLVM is the
+# one rustc-web is built with (22), so C helpers can be inlined into Rust
+# (CONFIG_RUST_INLINE_HELPERS needs the same LLVM major version).
+LLVM_SUFFIX=-22
+KBUILD_ARGS=(LLVM=$LLVM_SUFFIX RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
 	     RUSTFMT=/usr/bin/rustfmt CLIPPY_DRIVER=/usr/bin/clippy-driver
 	     BINDGEN="$HOME/.cargo/bin/bindgen")
 

@@ -37,6 +37,19 @@ use kernel::{
             Msg,
             Policy, //
         },
+        notifier::{
+            self,
+            Event,
+            NetdevNotifier, //
+        },
+        queue::{
+            Instance,
+            LeaseDir,
+            Ops,
+            OpsLocked,
+            QueueMgmt,
+            QueueMgmtOps, //
+        },
         rtnl::{
             self,
             NewLinkParams,
@@ -50,6 +63,11 @@ use kernel::{
             DropReason,
             SkBuff,
             TxContext, //
+        },
+        xdp::{
+            self,
+            BpfCommand,
+            NetdevBpf, //
         },
     },
     prelude::*,
@@ -254,6 +272,70 @@ fn pair_headroom(own: u32, peer: Option<u32>) -> u32 {
     peer.map_or(own, |p| own.max(p))
 }
 
+/// Queues a device and its peer for unregistration, unpairing them (`netkit_del_link`).
+fn del_link(dev: &DriverDevice<NetkitRs>, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
+    let nk = dev.data();
+    let peer = nk.peer.get_rtnl(rtnl);
+    nk.peer.clear(rtnl);
+    dev.unregister_queue(list, rtnl);
+    if let Some(peer) = peer {
+        peer.data().peer.clear(rtnl);
+        // The peer may already be queued, e.g. when its namespace goes away with it or the
+        // lease notifier queued it.
+        peer.unregister_queue(list, rtnl);
+    }
+}
+
+/// Ends the leases of the queues the device created (`netkit_queue_unlease`): queue 0 is its
+/// own, every other one was leased when it was created.
+fn unlease_all(dev: &Device) {
+    let count = dev.real_num_rx_queues();
+    if count == 1 {
+        return;
+    }
+    let virt = dev.lock();
+    for idx in 1..count {
+        if let Some(phys) = virt.lock_lessor(idx) {
+            // Cannot fail: queue `idx` leases a queue of `phys`.
+            let _ = virt.unlease(idx, &phys);
+        }
+    }
+}
+
+/// Takes down the netkit devices that lease queues of `phys`, which is going away, together
+/// with their peers, in one batch (`netkit_check_lease_unregister`).
+fn unregister_lessees(phys: &Device, rtnl: &Rtnl) {
+    if !phys.is_unregistering() || !phys.has_parent() {
+        return;
+    }
+    dev::unregister_many(rtnl, |list| {
+        let ops = phys.lock_ops(rtnl);
+        for idx in 0..phys.real_num_rx_queues() {
+            let Some(virt) = ops.rx_queue_lease(idx, LeaseDir::PhysToVirt) else {
+                continue;
+            };
+            let Some(nk) = DriverDevice::<NetkitRs>::from_device(virt.dev()) else {
+                continue;
+            };
+            // Several queues of `phys` may be leased to one netkit device: queue it once.
+            if !nk.is_unregister_queued(rtnl) {
+                del_link(nk, list, rtnl);
+            }
+        }
+    });
+}
+
+/// The `NETDEV_UNREGISTER` notifier that takes leasing devices down with their lessor.
+struct LeaseNotifier;
+
+impl NetdevNotifier for LeaseNotifier {
+    fn event(&self, event: Event, dev: &Device, rtnl: &Rtnl) {
+        if event == Event::UNREGISTER {
+            unregister_lessees(dev, rtnl);
+        }
+    }
+}
+
 /// Drops a packet the transmit path cannot deliver and counts it.
 fn xmit_drop(dev: &DriverDevice<NetkitRs>, skb: SkBuff, reason: DropReason) -> TxStatus {
     skb.drop_reason(reason);
@@ -266,6 +348,8 @@ struct NetkitRs;
 #[vtable]
 impl dev::Driver for NetkitRs {
     type Data = Netkit;
+
+    const QUEUE_MGMT_OPS: Option<&'static QueueMgmtOps> = Some(&QueueMgmtOps::new::<Self>());
 
     fn setup(dev: &mut Setup<'_>) {
         const HW_VLAN: features::Features = features::HW_VLAN_CTAG_TX
@@ -329,6 +413,7 @@ impl dev::Driver for NetkitRs {
             peer.data().peer.clear(rtnl);
         }
         nk.peer.clear(rtnl);
+        unlease_all(dev);
     }
 
     fn open(dev: &DriverDevice<Self>, rtnl: &Rtnl) -> Result {
@@ -443,6 +528,83 @@ impl dev::Driver for NetkitRs {
     fn get_drvinfo(_dev: &DriverDevice<Self>, info: &mut DrvInfo) {
         info.set_driver(DRV_NAME);
     }
+
+    fn bpf(dev: &DriverDevice<Self>, req: &NetdevBpf, ops: &Ops<'_>) -> Result {
+        let (queue_id, create) = match req.command() {
+            BpfCommand::SetupXskPool { queue_id, enable } => (queue_id, enable),
+            BpfCommand::SetupProg => return Err(EOPNOTSUPP),
+            BpfCommand::Other => return Err(EINVAL),
+        };
+        if dev.data().pair.load(Relaxed) == NETKIT_DEVICE_PAIR {
+            return Err(EOPNOTSUPP);
+        }
+        if u32::from(queue_id) >= dev.real_num_rx_queues() {
+            return Err(EINVAL);
+        }
+        let phys_rxq = ops
+            .rx_queue_lease(queue_id.into(), LeaseDir::VirtToPhys)
+            .filter(|q| !core::ptr::eq(q.dev(), &**dev))
+            .ok_or(EOPNOTSUPP)?;
+        let phys = phys_rxq.dev();
+        if !phys.has_xsk_ops() {
+            return Err(EOPNOTSUPP);
+        }
+        let phys_queue_id = u16::try_from(phys_rxq.index()).map_err(|_| EINVAL)?;
+        // Our instance lock is held (queue management makes netkit ops locked): virtual first.
+        let phys = phys.lock();
+        if create && phys.dev().xdp_features() & xdp::features::XSK != xdp::features::XSK {
+            return Err(EOPNOTSUPP);
+        }
+        if create && phys.min_mp_channel_count() != 0 {
+            return Err(EBUSY);
+        }
+        phys.setup_xsk_pool(req, phys_queue_id)
+    }
+
+    fn xsk_wakeup(
+        dev: &DriverDevice<Self>,
+        queue_id: u32,
+        flags: u32,
+        guard: &rcu::Guard,
+    ) -> Result {
+        if queue_id >= dev.real_num_rx_queues() {
+            return Err(EINVAL);
+        }
+        // `bpf` checked the physical device's AF_XDP support when the pool was bound, and the
+        // lease cannot change without unbinding it.
+        let phys = dev.rx_queue_lease_rcu(queue_id, guard).ok_or(EOPNOTSUPP)?;
+        phys.dev().xsk_wakeup(phys.index(), flags)
+    }
+}
+
+#[vtable]
+impl QueueMgmt for NetkitRs {
+    fn queue_create(
+        dev: &DriverDevice<Self>,
+        lock: &Instance<'_>,
+        extack: &mut ExtAck<'_>,
+    ) -> Result<u32> {
+        let nk = dev.data();
+        // The primary of a pair is the management side; only its peer, or a single device,
+        // gets leased queues.
+        if nk.pair.load(Relaxed) == NETKIT_DEVICE_PAIR && nk.primary.load(Relaxed) {
+            extack.set_msg(c"netkit can only lease against the peer device");
+            return Err(EOPNOTSUPP);
+        }
+        let old = dev.real_num_rx_queues();
+        if let Err(e) = lock.set_real_num_rx_queues(old + 1) {
+            if old + 1 > dev.num_rx_queues() {
+                extack.set_msg(c"netkit maximum queue limit reached");
+            } else {
+                extack.set_msg_fmt(format_args!(
+                    "netkit cannot create more queues err={}",
+                    e.to_errno()
+                ));
+            }
+            return Err(e);
+        }
+        Ok(old)
+    }
 }
 
 #[vtable]
@@ -539,6 +701,9 @@ impl rtnl::Link for NetkitRs {
             dev.set_needed_tailroom(cfg.tailroom);
         }
         dev.data().configure(cfg.side(true));
+        if cfg.pair == NETKIT_DEVICE_SINGLE {
+            dev.set_xdp_features(xdp::features::XSK, rtnl);
+        }
 
         if let Err(e) = dev.register(rtnl) {
             if let Some(peer) = peer {
@@ -597,15 +762,7 @@ impl rtnl::Link for NetkitRs {
     }
 
     fn dellink(dev: &DriverDevice<Self>, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
-        let nk = dev.data();
-        let peer = nk.peer.get_rtnl(rtnl);
-        nk.peer.clear(rtnl);
-        dev.unregister_queue(list, rtnl);
-        if let Some(peer) = peer {
-            peer.data().peer.clear(rtnl);
-            // The peer may already be queued, e.g. when its namespace goes away with it.
-            peer.unregister_queue(list, rtnl);
-        }
+        del_link(dev, list, rtnl);
     }
 
     fn get_link_net<'a>(dev: &'a DriverDevice<Self>, rtnl: &'a Rtnl) -> &'a Namespace {
@@ -641,8 +798,12 @@ impl rtnl::Link for NetkitRs {
     }
 }
 
+/// The module: the link kind, then the lease notifier; dropped in declaration order, so the
+/// notifier goes first, as in C.
 #[pin_data]
 struct NetkitModule {
+    #[pin]
+    _notifier: notifier::Registration<LeaseNotifier>,
     #[pin]
     _link: rtnl::Registration<NetkitRs>,
 }
@@ -651,6 +812,7 @@ impl kernel::InPlaceModule for NetkitModule {
     fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             _link <- rtnl::Registration::new(),
+            _notifier <- notifier::Registration::new(LeaseNotifier),
         })
     }
 }

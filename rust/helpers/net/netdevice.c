@@ -78,6 +78,32 @@ __rust_helper void rust_helper_netdev_lockdep_set_classes(struct net_device *dev
 	netdev_lockdep_set_classes(dev);
 }
 
+__rust_helper void rust_helper_netdev_lock(struct net_device *dev)
+{
+	netdev_lock(dev);
+}
+
+__rust_helper void rust_helper_netdev_unlock(struct net_device *dev)
+{
+	netdev_unlock(dev);
+}
+
+__rust_helper void rust_helper_netdev_lock_ops(struct net_device *dev)
+{
+	netdev_lock_ops(dev);
+}
+
+__rust_helper void rust_helper_netdev_unlock_ops(struct net_device *dev)
+{
+	netdev_unlock_ops(dev);
+}
+
+__rust_helper struct net_device *
+rust_helper_netdev_notifier_info_to_dev(const struct netdev_notifier_info *info)
+{
+	return netdev_notifier_info_to_dev(info);
+}
+
 __rust_helper void rust_helper_netdev_update_priv_flags(struct net_device *dev,
 						     u32 set, u32 clear)
 {

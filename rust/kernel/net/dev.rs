@@ -18,10 +18,18 @@ use crate::{
     },
     net::{
         ethtool,
+        queue::{
+            Ops,
+            QueueMgmtOps, //
+        },
         rtnl::Rtnl,
         skbuff::{
             SkBuff,
             TxContext, //
+        },
+        xdp::{
+            features::XdpFeatures,
+            NetdevBpf, //
         },
     },
     prelude::*,
@@ -394,6 +402,20 @@ impl Device {
         self.reg_state() == bindings::netdev_reg_state_NETREG_REGISTERED
     }
 
+    /// Whether the device is being unregistered (`NETREG_UNREGISTERING`).
+    #[inline]
+    pub fn is_unregistering(&self) -> bool {
+        self.reg_state() == bindings::netdev_reg_state_NETREG_UNREGISTERING
+    }
+
+    /// Whether the device has a parent device (`dev->dev.parent`): physical devices have one,
+    /// virtual devices do not.
+    #[inline]
+    pub fn has_parent(&self) -> bool {
+        // SAFETY: The device is valid; the parent is set before registration.
+        !unsafe { (*self.as_raw()).dev.parent }.is_null()
+    }
+
     /// Changes the `IFF_*` flags as user space would (`dev_change_flags`).
     #[inline]
     pub fn change_flags(&self, flags: u32, _rtnl: &Rtnl) -> Result {
@@ -458,6 +480,23 @@ impl Device {
 pub struct UnregisterList<'a> {
     head: *mut bindings::list_head,
     _p: PhantomData<&'a mut bindings::list_head>,
+}
+
+/// Unregisters in one batch the devices `f` queues (`unregister_netdevice_many`).
+pub fn unregister_many(_rtnl: &Rtnl, f: impl FnOnce(&mut UnregisterList<'_>)) {
+    let mut head = core::mem::MaybeUninit::<bindings::list_head>::uninit();
+    let head = head.as_mut_ptr();
+    // SAFETY: `INIT_LIST_HEAD`: `head` is valid for writes and does not move until the end of
+    // this function.
+    unsafe {
+        (*head).next = head;
+        (*head).prev = head;
+    }
+    // SAFETY: `head` is an empty list head used only by `list` while it lives.
+    let mut list = unsafe { UnregisterList::from_raw(head) };
+    f(&mut list);
+    // SAFETY: `head` lists devices queued for unregistration; RTNL is held.
+    unsafe { bindings::unregister_netdevice_many(head) };
 }
 
 impl UnregisterList<'_> {
@@ -658,6 +697,29 @@ impl<T: Driver> DriverDevice<T> {
     pub unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a Self {
         // SAFETY: Transparent over `Device`; per the safety requirements.
         unsafe { &*ptr.cast() }
+    }
+
+    /// Returns `dev` as a device of `T`, if it is one.
+    ///
+    /// A device is one of `T`'s if its `ndo_start_xmit` is `T`'s adapter, which the driver's
+    /// crate instantiates once.
+    #[inline]
+    pub fn from_device(dev: &Device) -> Option<&Self> {
+        // SAFETY: The device is valid; its ops table is static and never changes.
+        let xmit = unsafe { (*(*dev.as_raw()).netdev_ops).ndo_start_xmit }?;
+        let ours: unsafe extern "C" fn(
+            *mut bindings::sk_buff,
+            *mut bindings::net_device,
+        ) -> bindings::netdev_tx_t = Adapter::<T>::start_xmit;
+        // SAFETY: Only devices set up by `Adapter::<T>::setup` have this transmit function.
+        core::ptr::fn_addr_eq(xmit, ours).then(|| unsafe { Self::from_raw(dev.as_raw()) })
+    }
+
+    /// Sets the XDP features (`xdp_set_features_flag`), see [`crate::net::xdp::features`].
+    #[inline]
+    pub fn set_xdp_features(&self, features: XdpFeatures, _rtnl: &Rtnl) {
+        // SAFETY: The device is valid; the function takes the instance lock it needs.
+        unsafe { bindings::xdp_set_features_flag(self.as_raw(), features) };
     }
 
     /// Returns the driver's private data (pinned: it never moves).
@@ -1004,6 +1066,27 @@ pub trait Driver: Sized + Send + Sync + 'static {
     fn get_drvinfo(_dev: &DriverDevice<Self>, _info: &mut ethtool::DrvInfo) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
+
+    /// Handles an XDP or AF_XDP request (`ndo_bpf`; the ops lock, see
+    /// [`crate::net::queue::OpsLocked`]).
+    fn bpf(_dev: &DriverDevice<Self>, _req: &NetdevBpf, _ops: &Ops<'_>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Wakes up AF_XDP processing of a queue (`ndo_xsk_wakeup`; process or softirq context,
+    /// run in an RCU read-side section; the caller keeps an AF_XDP socket bound to the queue).
+    fn xsk_wakeup(
+        _dev: &DriverDevice<Self>,
+        _queue_id: u32,
+        _flags: u32,
+        _guard: &rcu::Guard,
+    ) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// The queue management ops of the driver's devices (`netdev_queue_mgmt_ops`), e.g.
+    /// `Some(&QueueMgmtOps::new::<Self>())`; see [`crate::net::queue::QueueMgmt`].
+    const QUEUE_MGMT_OPS: Option<&'static QueueMgmtOps> = None;
 }
 
 /// The C callbacks of a [`Driver`].
@@ -1055,6 +1138,12 @@ impl<T: Driver> Adapter<T> {
         } else {
             None
         },
+        ndo_bpf: if T::HAS_BPF { Some(Self::bpf) } else { None },
+        ndo_xsk_wakeup: if T::HAS_XSK_WAKEUP {
+            Some(Self::xsk_wakeup)
+        } else {
+            None
+        },
         ..pin_init::zeroed()
     };
 
@@ -1088,6 +1177,7 @@ impl<T: Driver> Adapter<T> {
         unsafe {
             (*dev).netdev_ops = &Self::OPS;
             (*dev).ethtool_ops = &Self::ETHTOOL_OPS;
+            (*dev).queue_mgmt_ops = T::QUEUE_MGMT_OPS.map_or(core::ptr::null(), |o| o.as_raw());
             (*dev).needs_free_netdev = true;
             bindings::netdev_set_tstats(dev);
         }
@@ -1274,6 +1364,33 @@ impl<T: Driver> Adapter<T> {
     ) -> bindings::netdev_features_t {
         // SAFETY: A device of this driver, valid during the call.
         T::features_check(unsafe { Self::dev(dev) }, features)
+    }
+
+    /// Called by the core as `net_device_ops::ndo_bpf`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `net_device_ops::ndo_bpf` for a device of this
+    /// driver.
+    unsafe extern "C" fn bpf(dev: *mut bindings::net_device, req: *mut bindings::netdev_bpf) -> c_int {
+        // SAFETY: A device of this driver and a request, valid during the call.
+        let (dev, req) = unsafe { (Self::dev(dev), NetdevBpf::from_raw(req)) };
+        // SAFETY: The core calls `ndo_bpf` with the ops lock held.
+        let ops = unsafe { Ops::assume_locked(dev) };
+        from_result(|| T::bpf(dev, req, &ops).map(|()| 0))
+    }
+
+    /// Called by the core as `net_device_ops::ndo_xsk_wakeup`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `net_device_ops::ndo_xsk_wakeup` for a device
+    /// of this driver.
+    unsafe extern "C" fn xsk_wakeup(dev: *mut bindings::net_device, queue_id: u32, flags: u32) -> c_int {
+        // SAFETY: A device of this driver, valid during the call.
+        let dev = unsafe { Self::dev(dev) };
+        let guard = rcu::read_lock();
+        from_result(|| T::xsk_wakeup(dev, queue_id, flags, &guard).map(|()| 0))
     }
 
     /// Called by the core as `ethtool_ops::get_drvinfo`.

@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Receive queues, the netdev instance lock and queue management.
+//!
+//! A virtual device can lease receive queues of a physical device (`netdev` netlink
+//! `queue-create`): the virtual device's new queue and the physical queue then point at each
+//! other (`netdev_rx_queue::lease`). A lease is "ops protected": it changes only with the
+//! instance locks of both devices held, taken virtual device first.
+//!
+//! C headers: [`include/net/netdev_rx_queue.h`](srctree/include/net/netdev_rx_queue.h),
+//! [`include/net/netdev_queues.h`](srctree/include/net/netdev_queues.h),
+//! [`include/net/netdev_lock.h`](srctree/include/net/netdev_lock.h)
+
+use crate::{
+    bindings,
+    error::{
+        from_result,
+        to_result, //
+    },
+    net::{
+        dev::{
+            Device,
+            Driver,
+            DriverDevice, //
+        },
+        nla::ExtAck,
+        rtnl::Rtnl,
+    },
+    prelude::*,
+    sync::rcu,
+    types::{
+        NotThreadSafe,
+        Opaque, //
+    },
+};
+use core::{
+    marker::PhantomData,
+    ops::Deref, //
+};
+
+/// A receive queue of a device (`struct netdev_rx_queue`).
+///
+/// # Invariants
+///
+/// `self` is a valid receive queue in the `_rx` array of its device, `rxq->dev`.
+#[repr(transparent)]
+pub struct RxQueue(Opaque<bindings::netdev_rx_queue>);
+
+impl RxQueue {
+    /// # Safety
+    ///
+    /// `ptr` is a valid receive queue that stays valid for `'a`.
+    #[inline]
+    unsafe fn from_raw<'a>(ptr: *mut bindings::netdev_rx_queue) -> &'a Self {
+        // SAFETY: Transparent wrapper; per the safety requirements.
+        unsafe { &*ptr.cast() }
+    }
+
+    #[inline]
+    fn as_raw(&self) -> *mut bindings::netdev_rx_queue {
+        self.0.get()
+    }
+
+    /// Returns the device the queue belongs to (set at allocation, never changed).
+    #[inline]
+    pub fn dev(&self) -> &Device {
+        // SAFETY: The queue is valid and `dev` is its device, which outlives its queues.
+        unsafe { Device::from_raw((*self.as_raw()).dev) }
+    }
+
+    /// Returns the index of the queue in its device (`get_netdev_rx_queue_index`).
+    #[inline]
+    pub fn index(&self) -> u32 {
+        // SAFETY: By the type invariant the queue is an element of `dev->_rx`.
+        let idx = unsafe { self.as_raw().offset_from((*self.dev().as_raw())._rx) };
+        idx as u32
+    }
+}
+
+/// The direction in which a lease is followed (`enum netif_lease_dir`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u32)]
+pub enum LeaseDir {
+    /// From a virtual device's queue to the physical queue it leases.
+    VirtToPhys = bindings::netif_lease_dir_NETIF_VIRT_TO_PHYS,
+    /// From a physical queue to the virtual device's queue it is leased to.
+    PhysToVirt = bindings::netif_lease_dir_NETIF_PHYS_TO_VIRT,
+}
+
+/// A proof that the ops-protected state of a device (its queues' leases among others) may be
+/// read: the device's instance lock is held if the device is "ops locked"
+/// (`netdev_need_ops_lock`), RTNL otherwise.
+///
+/// Implemented by [`Instance`], [`Ops`] and the guards that deref to them.
+pub trait OpsLocked: private::Sealed {
+    /// The device whose ops lock is held.
+    fn ops_dev(&self) -> &Device;
+
+    /// Returns receive queue `idx` if the device uses that many (`real_num_rx_queues`).
+    #[inline]
+    fn rx_queue(&self, idx: u32) -> Option<&RxQueue> {
+        let dev = self.ops_dev();
+        if idx >= dev.real_num_rx_queues() {
+            return None;
+        }
+        // SAFETY: `idx` is below `real_num_rx_queues`, itself at most the number of queues
+        // allocated in `_rx`; queues live as long as their device.
+        Some(unsafe { RxQueue::from_raw((*dev.as_raw())._rx.add(idx as usize)) })
+    }
+
+    /// Follows the lease of queue `idx` in direction `dir` (`__netif_get_rx_queue_lease`).
+    ///
+    /// Returns the queue at the other end of the lease, the queue itself if it is not leased,
+    /// and `None` if `idx` is out of range or the lease is not in direction `dir`.
+    ///
+    /// The other end stays valid while the lock is held: a lease is removed only with the
+    /// instance locks of both devices held, and while it exists the virtual device holds a
+    /// reference on the physical one, whose queues the virtual device unleases when it goes
+    /// away.
+    #[inline]
+    fn rx_queue_lease(&self, idx: u32, dir: LeaseDir) -> Option<&RxQueue> {
+        self.rx_queue(idx)?;
+        let mut dev = self.ops_dev().as_raw();
+        let mut idx = idx;
+        // SAFETY: `idx` is a queue of `dev`, whose ops lock is held as `self` proves.
+        let rxq = unsafe { bindings::__netif_get_rx_queue_lease(&mut dev, &mut idx, dir as u32) };
+        // SAFETY: A non-null result is a queue of `dev` or of the device at the other end of the
+        // lease, valid while the ops lock is held (see above).
+        (!rxq.is_null()).then(|| unsafe { RxQueue::from_raw(rxq) })
+    }
+}
+
+mod private {
+    pub trait Sealed {}
+    impl Sealed for super::Instance<'_> {}
+    impl Sealed for super::InstanceGuard<'_> {}
+    impl Sealed for super::Ops<'_> {}
+    impl Sealed for super::OpsGuard<'_> {}
+}
+
+/// Proof that the instance lock of a device (`net_device::lock`, `netdev_lock`) is held.
+///
+/// # Invariants
+///
+/// The instance lock of `dev` is held by the current thread for `'a`.
+pub struct Instance<'a> {
+    dev: &'a Device,
+    _p: NotThreadSafe,
+}
+
+impl<'a> Instance<'a> {
+    /// Creates the proof.
+    ///
+    /// # Safety
+    ///
+    /// The instance lock of `dev` is held by the current thread for `'a`.
+    #[inline]
+    pub unsafe fn assume_locked(dev: &'a Device) -> Self {
+        // INVARIANT: Per the safety requirements.
+        Self {
+            dev,
+            _p: NotThreadSafe,
+        }
+    }
+
+    /// The locked device.
+    #[inline]
+    pub fn dev(&self) -> &'a Device {
+        self.dev
+    }
+
+    /// Takes the instance lock of the physical device queue `idx` of this (virtual) device
+    /// leases, which the lock order allows: virtual device first.
+    ///
+    /// Returns `None` if queue `idx` does not exist or is not leased.
+    pub fn lock_lessor(&self, idx: u32) -> Option<InstanceGuard<'_>> {
+        let phys = self.rx_queue_lease(idx, LeaseDir::VirtToPhys)?;
+        if core::ptr::eq(phys.dev(), self.dev) {
+            return None;
+        }
+        // The physical device stays valid while the lease exists, which needs our lock to go.
+        Some(phys.dev().lock())
+    }
+
+    /// Ends the lease of queue `idx` of this (virtual) device (`netdev_rx_queue_unlease`),
+    /// with the instance lock of the physical device, `lessor`, held too.
+    ///
+    /// Fails with `EINVAL` if queue `idx` is not leased from `lessor`'s device.
+    pub fn unlease(&self, idx: u32, lessor: &Instance<'_>) -> Result {
+        let virt = self.rx_queue(idx).ok_or(EINVAL)?;
+        let phys = self.rx_queue_lease(idx, LeaseDir::VirtToPhys).ok_or(EINVAL)?;
+        if core::ptr::eq(phys, virt) || !core::ptr::eq(phys.dev(), lessor.dev) {
+            return Err(EINVAL);
+        }
+        // SAFETY: `virt` leases `phys`; the instance locks of both devices are held.
+        unsafe { bindings::netdev_rx_queue_unlease(virt.as_raw(), phys.as_raw()) };
+        Ok(())
+    }
+
+    /// Sets the number of receive queues in use (`netif_set_real_num_rx_queues`).
+    ///
+    /// Fails with `EINVAL` beyond the number of allocated queues.
+    pub fn set_real_num_rx_queues(&self, n: u32) -> Result {
+        // SAFETY: The device is valid and its instance lock, which protects the queue count of
+        // a registered ops-locked device, is held.
+        to_result(unsafe { bindings::netif_set_real_num_rx_queues(self.dev.as_raw(), n) })
+    }
+
+    /// The smallest number of channels the device needs for the memory providers bound to its
+    /// queues (`dev_get_min_mp_channel_count`); 0 if none is bound.
+    pub fn min_mp_channel_count(&self) -> u32 {
+        // SAFETY: The device is valid and its instance lock is held.
+        unsafe { bindings::dev_get_min_mp_channel_count(self.dev.as_raw()) }
+    }
+}
+
+impl OpsLocked for Instance<'_> {
+    #[inline]
+    fn ops_dev(&self) -> &Device {
+        self.dev
+    }
+}
+
+/// The instance lock of a device, held until dropped.
+pub struct InstanceGuard<'a>(Instance<'a>);
+
+impl<'a> Deref for InstanceGuard<'a> {
+    type Target = Instance<'a>;
+
+    #[inline]
+    fn deref(&self) -> &Instance<'a> {
+        &self.0
+    }
+}
+
+impl Drop for InstanceGuard<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: Held by the invariant of `Instance`.
+        unsafe { bindings::netdev_unlock(self.0.dev.as_raw()) };
+    }
+}
+
+impl OpsLocked for InstanceGuard<'_> {
+    #[inline]
+    fn ops_dev(&self) -> &Device {
+        self.0.dev
+    }
+}
+
+/// Proof that the ops lock of a device is held (`netdev_lock_ops`): its instance lock if the
+/// device is ops locked, RTNL otherwise.
+///
+/// # Invariants
+///
+/// The ops lock of `dev` is held by the current thread for `'a`.
+pub struct Ops<'a> {
+    dev: &'a Device,
+    _p: NotThreadSafe,
+}
+
+impl<'a> Ops<'a> {
+    /// Creates the proof.
+    ///
+    /// # Safety
+    ///
+    /// The ops lock of `dev` is held by the current thread for `'a`.
+    #[inline]
+    pub unsafe fn assume_locked(dev: &'a Device) -> Self {
+        // INVARIANT: Per the safety requirements.
+        Self {
+            dev,
+            _p: NotThreadSafe,
+        }
+    }
+
+    /// The locked device.
+    #[inline]
+    pub fn dev(&self) -> &'a Device {
+        self.dev
+    }
+}
+
+impl OpsLocked for Ops<'_> {
+    #[inline]
+    fn ops_dev(&self) -> &Device {
+        self.dev
+    }
+}
+
+/// The ops lock of a device (`netdev_lock_ops`) with RTNL, held until dropped.
+pub struct OpsGuard<'a>(Ops<'a>);
+
+impl<'a> Deref for OpsGuard<'a> {
+    type Target = Ops<'a>;
+
+    #[inline]
+    fn deref(&self) -> &Ops<'a> {
+        &self.0
+    }
+}
+
+impl Drop for OpsGuard<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: Taken by `Device::lock_ops`, which the invariant of `Ops` records.
+        unsafe { bindings::netdev_unlock_ops(self.0.dev.as_raw()) };
+    }
+}
+
+impl OpsLocked for OpsGuard<'_> {
+    #[inline]
+    fn ops_dev(&self) -> &Device {
+        self.0.dev
+    }
+}
+
+impl Device {
+    /// Takes the instance lock (`netdev_lock`).
+    ///
+    /// Lock order: a virtual device before the physical device whose queues it leases (see
+    /// [`Instance::lock_lessor`]). The lock may sleep.
+    #[inline]
+    pub fn lock(&self) -> InstanceGuard<'_> {
+        // SAFETY: The device is valid.
+        unsafe { bindings::netdev_lock(self.as_raw()) };
+        // SAFETY: Just taken; released when the guard is dropped.
+        InstanceGuard(unsafe { Instance::assume_locked(self) })
+    }
+
+    /// Takes the ops lock (`netdev_lock_ops`): the instance lock of an ops-locked device, nothing
+    /// more than the RTNL that `_rtnl` proves otherwise.
+    #[inline]
+    pub fn lock_ops<'a>(&'a self, _rtnl: &'a Rtnl) -> OpsGuard<'a> {
+        // SAFETY: The device is valid.
+        unsafe { bindings::netdev_lock_ops(self.as_raw()) };
+        // SAFETY: The ops lock is now held (RTNL for a device that is not ops locked) until the
+        // guard is dropped.
+        OpsGuard(unsafe { Ops::assume_locked(self) })
+    }
+
+    /// Returns the number of receive queues allocated (`num_rx_queues`).
+    #[inline]
+    pub fn num_rx_queues(&self) -> u32 {
+        // SAFETY: The device is valid; the field is fixed at allocation.
+        unsafe { (*self.as_raw()).num_rx_queues }
+    }
+
+    /// Follows the lease of queue `idx` from this virtual device to the physical queue, in an
+    /// RCU read-side section rather than with the ops lock (`READ_ONCE(rxq->lease)`).
+    ///
+    /// The result stays valid for the read-side section: the lease is cleared while this device
+    /// is unregistered, and a grace period passes before its reference on the physical device is
+    /// dropped.
+    #[inline]
+    pub fn rx_queue_lease_rcu<'a>(&'a self, idx: u32, _guard: &'a rcu::Guard) -> Option<&'a RxQueue> {
+        if idx >= self.real_num_rx_queues() {
+            return None;
+        }
+        // SAFETY: `idx` is a queue of the device; `lease` is read once like `READ_ONCE()`.
+        let lease = unsafe {
+            core::ptr::read_volatile(&raw const (*(*self.as_raw())._rx.add(idx as usize)).lease)
+        };
+        // SAFETY: See above.
+        (!lease.is_null()).then(|| unsafe { RxQueue::from_raw(lease) })
+    }
+}
+
+/// Queue management operations of a driver (`struct netdev_queue_mgmt_ops`).
+///
+/// A driver that implements it names its table in [`Driver::QUEUE_MGMT_OPS`]. Giving a device
+/// queue management ops makes it "ops locked": its queue and driver operations run under its
+/// instance lock.
+#[vtable]
+pub trait QueueMgmt: Driver {
+    /// Creates a receive queue that the core then leases from a physical device, and returns
+    /// its index (`ndo_queue_create`; the instance locks of this device and of the physical
+    /// device are held, RTNL is not).
+    fn queue_create(
+        _dev: &DriverDevice<Self>,
+        _lock: &Instance<'_>,
+        _extack: &mut ExtAck<'_>,
+    ) -> Result<u32> {
+        build_error!(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// A queue management ops table, see [`Driver::QUEUE_MGMT_OPS`].
+#[repr(transparent)]
+pub struct QueueMgmtOps(bindings::netdev_queue_mgmt_ops);
+
+// SAFETY: The table is immutable and holds only function pointers.
+unsafe impl Sync for QueueMgmtOps {}
+
+impl QueueMgmtOps {
+    /// Builds the table of driver `T`.
+    pub const fn new<T: QueueMgmt>() -> Self {
+        Self(bindings::netdev_queue_mgmt_ops {
+            ndo_queue_create: if T::HAS_QUEUE_CREATE {
+                Some(QueueMgmtAdapter::<T>::queue_create)
+            } else {
+                None
+            },
+            ..pin_init::zeroed()
+        })
+    }
+
+    /// The C table.
+    #[inline]
+    pub(crate) fn as_raw(&'static self) -> *const bindings::netdev_queue_mgmt_ops {
+        &self.0
+    }
+}
+
+/// The C callbacks of a [`QueueMgmt`] driver.
+struct QueueMgmtAdapter<T: QueueMgmt>(PhantomData<T>);
+
+impl<T: QueueMgmt> QueueMgmtAdapter<T> {
+    /// Called by the core as `netdev_queue_mgmt_ops::ndo_queue_create`.
+    ///
+    /// # Safety
+    ///
+    /// The arguments are those the core passes to `ndo_queue_create` for a device of `T`.
+    unsafe extern "C" fn queue_create(
+        dev: *mut bindings::net_device,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: A device of `T`, valid during the call, and an optional extack.
+        let (dev, mut extack) =
+            unsafe { (DriverDevice::<T>::from_raw(dev), ExtAck::from_raw(extack)) };
+        // SAFETY: The core holds the instance lock during the call.
+        let lock = unsafe { Instance::assume_locked(dev) };
+        from_result(|| {
+            let idx = T::queue_create(dev, &lock, &mut extack)?;
+            c_int::try_from(idx).map_err(|_| EOVERFLOW)
+        })
+    }
+}

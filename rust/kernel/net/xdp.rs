@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! XDP and AF_XDP requests to network devices (`ndo_bpf`, `ndo_xsk_wakeup`).
+//!
+//! C header: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h)
+
+use crate::{
+    bindings,
+    error::to_result,
+    net::{
+        dev::Device,
+        queue::Instance, //
+    },
+    prelude::*,
+    types::Opaque, //
+};
+
+/// XDP features of a device (`enum netdev_xdp_act`, `NETDEV_XDP_ACT_*`).
+pub mod features {
+    use crate::bindings;
+
+    /// A set of XDP features (`xdp_features_t`).
+    pub type XdpFeatures = u32;
+
+    /// Basic XDP actions (`NETDEV_XDP_ACT_BASIC`).
+    pub const BASIC: XdpFeatures = bindings::netdev_xdp_act_NETDEV_XDP_ACT_BASIC;
+    /// `XDP_REDIRECT` (`NETDEV_XDP_ACT_REDIRECT`).
+    pub const REDIRECT: XdpFeatures = bindings::netdev_xdp_act_NETDEV_XDP_ACT_REDIRECT;
+    /// AF_XDP zero-copy support (`NETDEV_XDP_ACT_XSK_ZEROCOPY`).
+    pub const XSK_ZEROCOPY: XdpFeatures = bindings::netdev_xdp_act_NETDEV_XDP_ACT_XSK_ZEROCOPY;
+    /// Full AF_XDP support (`NETDEV_XDP_ACT_XSK` of `net/xdp_sock_drv.h`).
+    pub const XSK: XdpFeatures = BASIC | REDIRECT | XSK_ZEROCOPY;
+}
+
+/// What an `ndo_bpf` request asks for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum BpfCommand {
+    /// Attach or detach an XDP program (`XDP_SETUP_PROG`).
+    SetupProg,
+    /// Bind (`enable`) or unbind an AF_XDP buffer pool to receive queue `queue_id`
+    /// (`XDP_SETUP_XSK_POOL`).
+    SetupXskPool {
+        /// The queue.
+        queue_id: u16,
+        /// Whether a pool is bound (rather than unbound).
+        enable: bool,
+    },
+    /// Any other request.
+    Other,
+}
+
+/// A request to a device's `ndo_bpf` (`struct netdev_bpf`).
+///
+/// # Invariants
+///
+/// `self` is a valid `struct netdev_bpf`.
+#[repr(transparent)]
+pub struct NetdevBpf(Opaque<bindings::netdev_bpf>);
+
+impl NetdevBpf {
+    /// Creates a reference from a raw pointer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is a valid `struct netdev_bpf` for `'a`.
+    #[inline]
+    pub unsafe fn from_raw<'a>(ptr: *mut bindings::netdev_bpf) -> &'a Self {
+        // SAFETY: Transparent wrapper; per the safety requirements.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// Returns what the request asks for.
+    #[inline]
+    pub fn command(&self) -> BpfCommand {
+        let req = self.0.get();
+        // SAFETY: Valid by the type invariant; the union member read is the one `command`
+        // selects.
+        unsafe {
+            match (*req).command {
+                bindings::bpf_netdev_command_XDP_SETUP_PROG => BpfCommand::SetupProg,
+                bindings::bpf_netdev_command_XDP_SETUP_XSK_POOL => BpfCommand::SetupXskPool {
+                    queue_id: (*req).__bindgen_anon_1.xsk.queue_id,
+                    enable: !(*req).__bindgen_anon_1.xsk.pool.is_null(),
+                },
+                _ => BpfCommand::Other,
+            }
+        }
+    }
+}
+
+impl Device {
+    /// Returns the XDP features, see [`features`].
+    #[inline]
+    pub fn xdp_features(&self) -> features::XdpFeatures {
+        // SAFETY: The device is valid; read once like `READ_ONCE()`.
+        unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).xdp_features) }
+    }
+
+    /// Returns whether the driver has the operations AF_XDP needs (`ndo_bpf`, `ndo_xdp_xmit`
+    /// and `ndo_xsk_wakeup`).
+    #[inline]
+    pub fn has_xsk_ops(&self) -> bool {
+        // SAFETY: The device is valid; its ops table is static and never changes.
+        let ops = unsafe { &*(*self.as_raw()).netdev_ops };
+        ops.ndo_bpf.is_some() && ops.ndo_xdp_xmit.is_some() && ops.ndo_xsk_wakeup.is_some()
+    }
+
+    /// Wakes up AF_XDP processing of queue `queue_id` (`ndo_xsk_wakeup`); `EOPNOTSUPP` if the
+    /// driver cannot.
+    ///
+    /// The caller keeps the device alive and AF_XDP bound to the queue, as for any
+    /// `ndo_xsk_wakeup` call.
+    #[inline]
+    pub fn xsk_wakeup(&self, queue_id: u32, flags: u32) -> Result {
+        // SAFETY: The device is valid; its ops table is static.
+        let wakeup = unsafe { (*(*self.as_raw()).netdev_ops).ndo_xsk_wakeup };
+        let wakeup = wakeup.ok_or(EOPNOTSUPP)?;
+        // SAFETY: The device is valid and, as documented, bound to AF_XDP.
+        to_result(unsafe { wakeup(self.as_raw(), queue_id, flags) })
+    }
+}
+
+impl Instance<'_> {
+    /// Passes an AF_XDP pool request on to this device's receive queue `queue_id` (`ndo_bpf`
+    /// with a copy of `req`); `EOPNOTSUPP` if the driver has no `ndo_bpf`, `EINVAL` if `req` is
+    /// not an AF_XDP pool request.
+    pub fn setup_xsk_pool(&self, req: &NetdevBpf, queue_id: u16) -> Result {
+        if !matches!(req.command(), BpfCommand::SetupXskPool { .. }) {
+            return Err(EINVAL);
+        }
+        let dev = self.dev().as_raw();
+        // SAFETY: The device is valid; its ops table is static.
+        let ndo_bpf = unsafe { (*(*dev).netdev_ops).ndo_bpf }.ok_or(EOPNOTSUPP)?;
+        // SAFETY: `req` is a valid pool request; a copy of it is as valid.
+        let mut lower = unsafe { core::ptr::read(req.0.get()) };
+        lower.__bindgen_anon_1.xsk.queue_id = queue_id;
+        // SAFETY: The instance lock, under which the core makes pool requests to ops-locked
+        // devices (and which implies what others need, see `netdev_lock_ops_compat`), is held.
+        to_result(unsafe { ndo_bpf(dev, &mut lower) })
+    }
+}
