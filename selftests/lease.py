@@ -290,6 +290,9 @@ def main() -> None:
         dev, phys, queue, nsid = (int(a) for a in sys.argv[2:])
         print(lease(NetdevFamily(), dev, phys, queue, nsid))
         return
+    # NetdevSimDev settles udev with a 20 s limit: let the events of earlier
+    # tests (pair.sh's create/delete cycles) drain first.
+    cmd("udevadm settle --timeout=600", timeout=610)
     ns = NetNS()
     cmd(f"ip netns attach {INIT_NS} 1")
     try:

@@ -91,7 +91,8 @@ pub enum LeaseDir {
 /// read: the device's instance lock is held if the device is "ops locked"
 /// (`netdev_need_ops_lock`), RTNL otherwise.
 ///
-/// Implemented by [`Instance`], [`Ops`] and the guards that deref to them.
+/// Implemented by [`Instance`] (a lease changes only with the instance locks of both ends held)
+/// and [`Ops`]; the guards deref to them.
 pub trait OpsLocked: private::Sealed {
     /// The device whose ops lock is held.
     fn ops_dev(&self) -> &Device;
@@ -132,33 +133,71 @@ pub trait OpsLocked: private::Sealed {
 
 mod private {
     pub trait Sealed {}
-    impl Sealed for super::Instance<'_> {}
-    impl Sealed for super::InstanceGuard<'_> {}
-    impl Sealed for super::Ops<'_> {}
-    impl Sealed for super::OpsGuard<'_> {}
+    impl<K: super::LockKind> Sealed for super::Locked<'_, K> {}
+    impl Sealed for super::InstanceLock {}
+    impl Sealed for super::OpsLock {}
 }
 
-/// Proof that the instance lock of a device (`net_device::lock`, `netdev_lock`) is held.
+/// A per-device lock, see [`Locked`].
+pub trait LockKind: private::Sealed {
+    /// Releases the lock.
+    ///
+    /// # Safety
+    ///
+    /// The current thread holds this lock of `dev`.
+    #[doc(hidden)]
+    unsafe fn unlock(dev: *mut bindings::net_device);
+}
+
+/// The instance lock of a device (`net_device::lock`, `netdev_lock`).
+pub enum InstanceLock {}
+
+impl LockKind for InstanceLock {
+    unsafe fn unlock(dev: *mut bindings::net_device) {
+        // SAFETY: Per the safety requirements.
+        unsafe { bindings::netdev_unlock(dev) };
+    }
+}
+
+/// The ops lock of a device (`netdev_lock_ops`): its instance lock if the device is ops locked
+/// (`netdev_need_ops_lock`), RTNL otherwise.
+pub enum OpsLock {}
+
+impl LockKind for OpsLock {
+    unsafe fn unlock(dev: *mut bindings::net_device) {
+        // SAFETY: Per the safety requirements.
+        unsafe { bindings::netdev_unlock_ops(dev) };
+    }
+}
+
+/// Proof that lock `K` of a device is held.
 ///
 /// # Invariants
 ///
-/// The instance lock of `dev` is held by the current thread for `'a`.
-pub struct Instance<'a> {
+/// Lock `K` of `dev` is held by the current thread for `'a`.
+pub struct Locked<'a, K: LockKind> {
     dev: &'a Device,
+    _k: PhantomData<K>,
     _p: NotThreadSafe,
 }
 
-impl<'a> Instance<'a> {
+/// Proof that the instance lock of a device is held.
+pub type Instance<'a> = Locked<'a, InstanceLock>;
+/// Proof that the ops lock of a device is held.
+pub type Ops<'a> = Locked<'a, OpsLock>;
+
+impl<'a, K: LockKind> Locked<'a, K> {
     /// Creates the proof.
     ///
     /// # Safety
     ///
-    /// The instance lock of `dev` is held by the current thread for `'a`.
+    /// Lock `K` of `dev` is held by the current thread for `'a`.
     #[inline]
     pub unsafe fn assume_locked(dev: &'a Device) -> Self {
         // INVARIANT: Per the safety requirements.
         Self {
             dev,
+            _k: PhantomData,
             _p: NotThreadSafe,
         }
     }
@@ -168,7 +207,16 @@ impl<'a> Instance<'a> {
     pub fn dev(&self) -> &'a Device {
         self.dev
     }
+}
 
+impl<K: LockKind> OpsLocked for Locked<'_, K> {
+    #[inline]
+    fn ops_dev(&self) -> &Device {
+        self.dev
+    }
+}
+
+impl Instance<'_> {
     /// Takes the instance lock of the physical device queue `idx` of this (virtual) device
     /// leases, which the lock order allows: virtual device first.
     ///
@@ -214,104 +262,28 @@ impl<'a> Instance<'a> {
     }
 }
 
-impl OpsLocked for Instance<'_> {
-    #[inline]
-    fn ops_dev(&self) -> &Device {
-        self.dev
-    }
-}
+/// Lock `K` of a device, held until dropped.
+pub struct LockGuard<'a, K: LockKind>(Locked<'a, K>);
 
 /// The instance lock of a device, held until dropped.
-pub struct InstanceGuard<'a>(Instance<'a>);
+pub type InstanceGuard<'a> = LockGuard<'a, InstanceLock>;
+/// The ops lock of a device, held until dropped.
+pub type OpsGuard<'a> = LockGuard<'a, OpsLock>;
 
-impl<'a> Deref for InstanceGuard<'a> {
-    type Target = Instance<'a>;
+impl<'a, K: LockKind> Deref for LockGuard<'a, K> {
+    type Target = Locked<'a, K>;
 
     #[inline]
-    fn deref(&self) -> &Instance<'a> {
+    fn deref(&self) -> &Locked<'a, K> {
         &self.0
     }
 }
 
-impl Drop for InstanceGuard<'_> {
+impl<K: LockKind> Drop for LockGuard<'_, K> {
     #[inline]
     fn drop(&mut self) {
-        // SAFETY: Held by the invariant of `Instance`.
-        unsafe { bindings::netdev_unlock(self.0.dev.as_raw()) };
-    }
-}
-
-impl OpsLocked for InstanceGuard<'_> {
-    #[inline]
-    fn ops_dev(&self) -> &Device {
-        self.0.dev
-    }
-}
-
-/// Proof that the ops lock of a device is held (`netdev_lock_ops`): its instance lock if the
-/// device is ops locked, RTNL otherwise.
-///
-/// # Invariants
-///
-/// The ops lock of `dev` is held by the current thread for `'a`.
-pub struct Ops<'a> {
-    dev: &'a Device,
-    _p: NotThreadSafe,
-}
-
-impl<'a> Ops<'a> {
-    /// Creates the proof.
-    ///
-    /// # Safety
-    ///
-    /// The ops lock of `dev` is held by the current thread for `'a`.
-    #[inline]
-    pub unsafe fn assume_locked(dev: &'a Device) -> Self {
-        // INVARIANT: Per the safety requirements.
-        Self {
-            dev,
-            _p: NotThreadSafe,
-        }
-    }
-
-    /// The locked device.
-    #[inline]
-    pub fn dev(&self) -> &'a Device {
-        self.dev
-    }
-}
-
-impl OpsLocked for Ops<'_> {
-    #[inline]
-    fn ops_dev(&self) -> &Device {
-        self.dev
-    }
-}
-
-/// The ops lock of a device (`netdev_lock_ops`) with RTNL, held until dropped.
-pub struct OpsGuard<'a>(Ops<'a>);
-
-impl<'a> Deref for OpsGuard<'a> {
-    type Target = Ops<'a>;
-
-    #[inline]
-    fn deref(&self) -> &Ops<'a> {
-        &self.0
-    }
-}
-
-impl Drop for OpsGuard<'_> {
-    #[inline]
-    fn drop(&mut self) {
-        // SAFETY: Taken by `Device::lock_ops`, which the invariant of `Ops` records.
-        unsafe { bindings::netdev_unlock_ops(self.0.dev.as_raw()) };
-    }
-}
-
-impl OpsLocked for OpsGuard<'_> {
-    #[inline]
-    fn ops_dev(&self) -> &Device {
-        self.0.dev
+        // SAFETY: Held by the invariant of `Locked`, and given up here.
+        unsafe { K::unlock(self.0.dev.as_raw()) };
     }
 }
 
@@ -325,7 +297,7 @@ impl Device {
         // SAFETY: The device is valid.
         unsafe { bindings::netdev_lock(self.as_raw()) };
         // SAFETY: Just taken; released when the guard is dropped.
-        InstanceGuard(unsafe { Instance::assume_locked(self) })
+        LockGuard(unsafe { Instance::assume_locked(self) })
     }
 
     /// Takes the ops lock (`netdev_lock_ops`): the instance lock of an ops-locked device, nothing
@@ -336,7 +308,7 @@ impl Device {
         unsafe { bindings::netdev_lock_ops(self.as_raw()) };
         // SAFETY: The ops lock is now held (RTNL for a device that is not ops locked) until the
         // guard is dropped.
-        OpsGuard(unsafe { Ops::assume_locked(self) })
+        LockGuard(unsafe { Ops::assume_locked(self) })
     }
 
     /// Returns the number of receive queues allocated (`num_rx_queues`).
