@@ -858,7 +858,10 @@ mod tests {
         assert_eq!(policy(NETKIT_PASS), Ok(NETKIT_PASS));
         assert_eq!(policy(NETKIT_DROP), Ok(NETKIT_DROP));
         assert_eq!(policy(NETKIT_NEXT), Err(EINVAL));
-        assert_eq!(policy(uapi::netkit_action_NETKIT_REDIRECT as u32), Err(EINVAL));
+        assert_eq!(
+            policy(uapi::netkit_action_NETKIT_REDIRECT as u32),
+            Err(EINVAL)
+        );
         assert_eq!(policy(10), Err(EINVAL));
     }
 

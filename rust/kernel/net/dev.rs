@@ -148,8 +148,7 @@ pub fn is_valid_ether_addr(addr: &[u8; ETH_ALEN]) -> bool {
 /// because the transmit path asks for it on every packet.
 #[inline]
 fn netdev_priv(dev: *mut bindings::net_device) -> *mut u8 {
-    dev.cast::<u8>()
-        .wrapping_add(bindings::NETDEV_PRIV_OFFSET)
+    dev.cast::<u8>().wrapping_add(bindings::NETDEV_PRIV_OFFSET)
 }
 
 /// A network namespace (`struct net`).
@@ -1372,7 +1371,10 @@ impl<T: Driver> Adapter<T> {
     ///
     /// The arguments are those the core passes to `net_device_ops::ndo_bpf` for a device of this
     /// driver.
-    unsafe extern "C" fn bpf(dev: *mut bindings::net_device, req: *mut bindings::netdev_bpf) -> c_int {
+    unsafe extern "C" fn bpf(
+        dev: *mut bindings::net_device,
+        req: *mut bindings::netdev_bpf,
+    ) -> c_int {
         // SAFETY: A device of this driver and a request, valid during the call.
         let (dev, req) = unsafe { (Self::dev(dev), NetdevBpf::from_raw(req)) };
         // SAFETY: The core calls `ndo_bpf` with the ops lock held.
@@ -1386,7 +1388,11 @@ impl<T: Driver> Adapter<T> {
     ///
     /// The arguments are those the core passes to `net_device_ops::ndo_xsk_wakeup` for a device
     /// of this driver.
-    unsafe extern "C" fn xsk_wakeup(dev: *mut bindings::net_device, queue_id: u32, flags: u32) -> c_int {
+    unsafe extern "C" fn xsk_wakeup(
+        dev: *mut bindings::net_device,
+        queue_id: u32,
+        flags: u32,
+    ) -> c_int {
         // SAFETY: A device of this driver, valid during the call.
         let dev = unsafe { Self::dev(dev) };
         let guard = rcu::read_lock();

@@ -236,7 +236,9 @@ impl Instance<'_> {
     /// Fails with `EINVAL` if queue `idx` is not leased from `lessor`'s device.
     pub fn unlease(&self, idx: u32, lessor: &Instance<'_>) -> Result {
         let virt = self.rx_queue(idx).ok_or(EINVAL)?;
-        let phys = self.rx_queue_lease(idx, LeaseDir::VirtToPhys).ok_or(EINVAL)?;
+        let phys = self
+            .rx_queue_lease(idx, LeaseDir::VirtToPhys)
+            .ok_or(EINVAL)?;
         if core::ptr::eq(phys, virt) || !core::ptr::eq(phys.dev(), lessor.dev) {
             return Err(EINVAL);
         }
@@ -325,7 +327,11 @@ impl Device {
     /// is unregistered, and a grace period passes before its reference on the physical device is
     /// dropped.
     #[inline]
-    pub fn rx_queue_lease_rcu<'a>(&'a self, idx: u32, _guard: &'a rcu::Guard) -> Option<&'a RxQueue> {
+    pub fn rx_queue_lease_rcu<'a>(
+        &'a self,
+        idx: u32,
+        _guard: &'a rcu::Guard,
+    ) -> Option<&'a RxQueue> {
         if idx >= self.real_num_rx_queues() {
             return None;
         }
