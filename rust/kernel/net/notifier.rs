@@ -49,7 +49,7 @@ pub trait NetdevNotifier: Send + Sync {
 /// # Invariants
 ///
 /// `nb` is registered with `register_netdevice_notifier` for the lifetime of `self`, and its
-/// callback is [`Registration::call`] of `T`.
+/// callback is `Registration::<T>::call`.
 #[pin_data(PinnedDrop)]
 pub struct Registration<T: NetdevNotifier> {
     #[pin]
