@@ -105,8 +105,8 @@ def netkit_links(ns=None):
             if l.get("linkinfo", {}).get("info_kind") == "netkit"]
 
 
-def create_single(rxqueues, name):
-    RtnlFamily().newlink(
+def create_single(rxqueues, name, rtnl=None):
+    (rtnl or RtnlFamily()).newlink(
         {"ifname": name, "num-rx-queues": rxqueues,
          "linkinfo": {"kind": "netkit", "data": {"mode": "l2", "pairing": "single"}}},
         flags=[Netlink.NLM_F_CREATE, Netlink.NLM_F_EXCL])
@@ -225,11 +225,22 @@ def test_rmmod_with_leases(_ns) -> None:
 INIT_NS = f"nkinit{os.getpid()}"
 
 
+def init_nsid(netns):
+    """The id netns gives the initial namespace, assigned if it has none yet
+    (moving a device in from the initial namespace assigns one)."""
+    for _ in range(2):
+        for entry in ip("netns list-id", json=True, ns=netns):
+            if entry.get("name") == INIT_NS:
+                return entry["nsid"]
+        ip(f"netns set {INIT_NS} auto", ns=netns)
+    raise AssertionError(f"no nsid for the initial namespace in {netns.name}")
+
+
 def lease_from(netns, dev, phys_ifindex, phys_queue_id):
-    """Leases from inside netns, where the initial namespace has id 0."""
-    ip(f"netns set {INIT_NS} 0", ns=netns)
+    """Leases from inside netns, naming the physical device by the initial
+    namespace's nsid there."""
     cmd(f"ip netns exec {netns.name} {sys.executable} {__file__} --lease "
-        f"{dev} {phys_ifindex} {phys_queue_id} 0")
+        f"{dev} {phys_ifindex} {phys_queue_id} {init_nsid(netns)}")
 
 
 def test_remove_phys_under_load(_ns) -> None:
@@ -248,25 +259,33 @@ def test_remove_phys_under_load(_ns) -> None:
         ping = cmd("ping -q -i 0.01 -w 30 10.9.0.2", background=True, fail=False)
 
         stop = threading.Event()
+        leased = threading.Event()
         churned = [0]
+        # The families parse their specs once: under emulation that takes seconds.
+        nl, rtnl = NetdevFamily(), RtnlFamily()
 
         def churn():
-            nl = NetdevFamily()
             i = 0
             while not stop.is_set():
                 name = f"nkc{i % 2}"
                 try:
-                    nk = create_single(2, name)
+                    nk = create_single(2, name, rtnl)
                     lease(nl, nk, nsim.ifindex, 2 + i % 2)
                     churned[0] += 1
+                    leased.set()
                     if i % 3:
                         cmd(f"ip link del dev {name}", fail=False)
-                except Exception:  # pylint: disable=broad-except # the physical device went away
+                except Exception as e:  # pylint: disable=broad-except
+                    # Expected once the physical device is gone.
+                    if not stop.is_set() and not leased.is_set():
+                        print(f"# churn: {e!r}", file=sys.stderr)
                     cmd(f"ip link del dev {name}", fail=False)
                 i += 1
 
         t = threading.Thread(target=churn)
         t.start()
+        # Remove the device once leases are coming and going.
+        leased.wait(timeout=60)
         time.sleep(1 + r % 2)
         nsimdev.remove()
         stop.set()
@@ -298,11 +317,9 @@ def main() -> None:
     try:
         ksft_run([test_xsk_copy_bind_proxied,
                   test_xsk_zerocopy_errors,
-                  test_single_xdp_features], args=(ns,))
-        # FIXME: test_rmmod_with_leases and test_remove_phys_under_load fail in
-        # lease_from(): moving the peer into its namespace already gives the
-        # initial namespace an nsid there, so "ip netns set ... 0" is refused.
-        # They run again once lease_from() looks the nsid up instead.
+                  test_single_xdp_features,
+                  test_rmmod_with_leases,
+                  test_remove_phys_under_load], args=(ns,))
     finally:
         cmd(f"ip netns del {INIT_NS}", fail=False)
     ksft_exit()
