@@ -11,6 +11,24 @@
 use kernel::{
     alloc::flags::GFP_ATOMIC,
     net::{
+        bpf::{
+            self,
+            flags::REPLACE,
+            link::{
+                self,
+                Link,
+                LinkInfo,
+                LinkType, //
+            },
+            mprog::Bundle,
+            netkit::Hook,
+            AttachRequest,
+            AttachType,
+            LinkRequest,
+            NetContext,
+            Prog,
+            QueryRequest, //
+        },
         dev::{
             self,
             features,
@@ -55,6 +73,7 @@ use kernel::{
             NewLinkParams,
             PeerInfo,
             Rtnl,
+            RtnlCell,
             IFINFOMSG_LEN,
             IFLA_ADDRESS,
             IFLA_IFNAME, //
@@ -71,7 +90,10 @@ use kernel::{
         },
     },
     prelude::*,
+    seq_file::SeqFile,
+    seq_print,
     sync::{
+        aref::ARef,
         atomic::{
             Atomic,
             Relaxed, //
@@ -115,6 +137,7 @@ const IFLA_NETKIT_MAX: usize = uapi::__IFLA_NETKIT_MAX as usize - 1;
 const NETKIT_NEXT: u32 = uapi::netkit_action_NETKIT_NEXT as u32;
 const NETKIT_PASS: u32 = uapi::netkit_action_NETKIT_PASS as u32;
 const NETKIT_DROP: u32 = uapi::netkit_action_NETKIT_DROP as u32;
+const NETKIT_REDIRECT: u32 = uapi::netkit_action_NETKIT_REDIRECT as u32;
 
 const NETKIT_L2: u32 = uapi::netkit_mode_NETKIT_L2;
 const NETKIT_L3: u32 = uapi::netkit_mode_NETKIT_L3;
@@ -157,6 +180,9 @@ const FIXED_PARAMS: [(u32, &str); 7] = [
 struct Netkit {
     #[pin]
     peer: RcuDevice<NetkitRs>,
+    /// The programs the transmit path runs.
+    #[pin]
+    progs: Bundle<NetkitLink>,
     policy: Atomic<u32>,
     scrub: Atomic<u32>,
     mode: Atomic<u32>,
@@ -336,11 +362,197 @@ impl NetdevNotifier for LeaseNotifier {
     }
 }
 
+/// The device a BPF request for `which` on `ifindex` is for, with the C driver's errors: only a
+/// pair's primary takes requests, for itself or its peer.
+fn bpf_target(ifindex: u32, which: AttachType, rtnl: &Rtnl) -> Result<&DriverDevice<NetkitRs>> {
+    if which != AttachType::NETKIT_PRIMARY && which != AttachType::NETKIT_PEER {
+        return Err(EINVAL);
+    }
+    let dev = Device::get_by_index_current_net(ifindex, rtnl).ok_or(ENODEV)?;
+    let dev = DriverDevice::<NetkitRs>::from_device(dev).ok_or(ENXIO)?;
+    let nk = dev.data();
+    if !nk.primary.load(Relaxed) {
+        return Err(EACCES);
+    }
+    if nk.pair.load(Relaxed) == NETKIT_DEVICE_SINGLE {
+        return Err(EOPNOTSUPP);
+    }
+    if which == AttachType::NETKIT_PEER {
+        return nk.peer.get_rtnl(rtnl).ok_or(ENODEV);
+    }
+    Ok(dev)
+}
+
+impl Hook for NetkitRs {
+    fn prog_attach(req: &AttachRequest<'_>, prog: ARef<Prog>) -> Result {
+        let rtnl = Rtnl::lock();
+        let dev = bpf_target(req.target_ifindex(), req.attach_type(), &rtnl)?;
+        let replace = if req.flags() & REPLACE != 0 {
+            Some(Prog::get_by_fd(req.replace_fd(), prog.prog_type())?)
+        } else {
+            None
+        };
+        dev.data()
+            .progs
+            .attach(prog, replace.as_deref(), req.position(), &rtnl)
+    }
+
+    fn prog_detach(req: &AttachRequest<'_>, prog: Option<&Prog>) -> Result {
+        let rtnl = Rtnl::lock();
+        let dev = bpf_target(req.target_ifindex(), req.attach_type(), &rtnl)?;
+        dev.data().progs.detach(prog, req.position(), &rtnl)
+    }
+
+    fn prog_query(req: &QueryRequest<'_>) -> Result {
+        let rtnl = Rtnl::lock();
+        let dev = bpf_target(req.target_ifindex(), req.attach_type(), &rtnl)?;
+        dev.data().progs.query(req, &rtnl)
+    }
+
+    fn link_attach(req: &LinkRequest<'_>, prog: ARef<Prog>) -> Result<i32> {
+        let rtnl = Rtnl::lock();
+        let dev = bpf_target(req.target_ifindex(), req.attach_type(), &rtnl)?;
+        let primer = Link::prime(
+            LinkType::NETKIT,
+            req.attach_type(),
+            prog,
+            NetkitLink {
+                dev: RtnlCell::new(Some(ARef::from(&**dev))),
+            },
+        )?;
+        let link = primer.link();
+        if let Err(e) = dev.data().progs.attach_link(link, req.position(), &rtnl) {
+            drop(link.dev.replace(None, &rtnl));
+            return Err(e);
+        }
+        Ok(primer.settle())
+    }
+}
+
+/// A `BPF_NETKIT_PRIMARY`/`BPF_NETKIT_PEER` link.
+struct NetkitLink {
+    /// The device whose programs the link is among; `None` once detached.
+    dev: RtnlCell<Option<ARef<Device>>>,
+}
+
+impl NetkitLink {
+    /// The ifindex of the device the link is attached to, 0 once detached.
+    fn ifindex(&self) -> u32 {
+        let rtnl = Rtnl::lock();
+        self.dev
+            .get(&rtnl)
+            .map_or(0, |dev| dev.ifindex().unsigned_abs())
+    }
+}
+
+#[vtable]
+impl link::Driver for NetkitLink {
+    type OwnerModule = NetkitModule;
+
+    fn release(link: &Link<Self>) {
+        let rtnl = Rtnl::lock();
+        let Some(dev) = link.dev.get(&rtnl) else {
+            return;
+        };
+        // Only links of netkit_rs devices are made, and cleared before their device goes.
+        let ret = DriverDevice::<NetkitRs>::from_device(&dev)
+            .ok_or(ENXIO)
+            .and_then(|dev| dev.data().progs.detach_link(link, &rtnl));
+        if ret.is_ok() {
+            drop(link.dev.replace(None, &rtnl));
+        }
+        kernel::warn_on!(ret.is_err());
+    }
+
+    fn detach(link: &Link<Self>) -> Result {
+        Self::release(link);
+        Ok(())
+    }
+
+    fn update_prog(link: &Link<Self>, new: ARef<Prog>, old: Option<&Prog>) -> Result {
+        let rtnl = Rtnl::lock();
+        let dev = link.dev.get(&rtnl).ok_or(ENOLINK)?;
+        if old.is_some_and(|old| !link.runs(old)) {
+            return Err(EPERM);
+        }
+        let dev = DriverDevice::<NetkitRs>::from_device(&dev).ok_or(ENXIO)?;
+        dev.data().progs.update_link(link, new, &rtnl)
+    }
+
+    fn show_fdinfo(link: &Link<Self>, m: &SeqFile) {
+        let attach_type = link.attach_type();
+        let name = if attach_type == AttachType::NETKIT_PRIMARY {
+            "primary"
+        } else {
+            "peer"
+        };
+        seq_print!(m, "ifindex:\t{}\n", link.ifindex());
+        seq_print!(m, "attach_type:\t{} ({})\n", attach_type.as_raw(), name);
+    }
+
+    fn fill_link_info(link: &Link<Self>, info: &mut LinkInfo) -> Result {
+        info.set_netkit(link.ifindex(), link.attach_type());
+        Ok(())
+    }
+}
+
 /// Drops a packet the transmit path cannot deliver and counts it.
 fn xmit_drop(dev: &DriverDevice<NetkitRs>, skb: SkBuff, reason: DropReason) -> TxStatus {
     skb.drop_reason(reason);
     dev.tx_dropped_inc();
     TxStatus::Drop
+}
+
+/// The transmit path: hands the packet to the peer's receive path, or where the programs send it.
+fn xmit(
+    dev: &DriverDevice<NetkitRs>,
+    mut skb: SkBuff,
+    ctx: &TxContext,
+    bpf_ctx: &NetContext,
+) -> TxStatus {
+    let nk = dev.data();
+    let policy = nk.policy.load(Relaxed);
+    let len = skb.len();
+    let peer = match nk.peer.get(ctx) {
+        Some(peer) if peer.is_up() => peer,
+        _ => return xmit_drop(dev, skb, DropReason::DevReady),
+    };
+    if !skb.may_pull(dev::ETH_HLEN) {
+        return xmit_drop(dev, skb, DropReason::PktTooSmall);
+    }
+    if skb.orphan_frags(GFP_ATOMIC).is_err() {
+        return xmit_drop(dev, skb, DropReason::NoMem);
+    }
+    skb.scrub(false);
+    skb.skip_nf_egress(true);
+    skb.reset_mac_header();
+    if !dev.same_net(peer) {
+        skb.clear_tstamp();
+        if nk.scrub.load(Relaxed) != NETKIT_SCRUB_NONE {
+            skb.set_priority(0);
+            skb.set_mark(0);
+        }
+    }
+    skb.set_pkt_type_for(peer);
+    skb.set_dev(peer);
+    match nk.progs.run(&mut skb, policy, NETKIT_NEXT, bpf_ctx, ctx) {
+        NETKIT_NEXT | NETKIT_PASS => {
+            skb.eth_pull_mac();
+            if skb.netif_rx(ctx).is_err() {
+                dev.tx_dropped_inc();
+                return TxStatus::Drop;
+            }
+            dev.sw_stats_tx_add(1, len);
+            peer.sw_stats_rx_add(len);
+            TxStatus::Ok
+        }
+        NETKIT_REDIRECT => {
+            dev.sw_stats_tx_add(1, len);
+            bpf_ctx.redirect(skb);
+            TxStatus::Ok
+        }
+        _ => xmit_drop(dev, skb, DropReason::NotSpecified),
+    }
 }
 
 struct NetkitRs;
@@ -392,6 +604,7 @@ impl dev::Driver for NetkitRs {
     fn init_data() -> impl PinInit<Netkit> {
         pin_init!(Netkit {
             peer <- RcuDevice::new(),
+            progs <- Bundle::new(),
             policy: Atomic::new(NETKIT_PASS),
             scrub: Atomic::new(NETKIT_SCRUB_DEFAULT),
             mode: Atomic::new(NETKIT_L3),
@@ -409,6 +622,8 @@ impl dev::Driver for NetkitRs {
         // `dellink` unpairs both sides first; this covers an unregistration that bypassed it,
         // so that neither side keeps a reference on the other.
         let nk = dev.data();
+        // Programs are released, links stay behind detached.
+        nk.progs.release_all(rtnl, |link| drop(link.dev.replace(None, rtnl)));
         if let Some(peer) = nk.peer.get_rtnl(rtnl) {
             peer.data().peer.clear(rtnl);
         }
@@ -438,45 +653,8 @@ impl dev::Driver for NetkitRs {
         Ok(())
     }
 
-    fn start_xmit(dev: &DriverDevice<Self>, mut skb: SkBuff, ctx: &TxContext) -> TxStatus {
-        let nk = dev.data();
-        let policy = nk.policy.load(Relaxed);
-        let len = skb.len();
-        let peer = match nk.peer.get(ctx) {
-            Some(peer) if peer.is_up() => peer,
-            _ => return xmit_drop(dev, skb, DropReason::DevReady),
-        };
-        if !skb.may_pull(dev::ETH_HLEN) {
-            return xmit_drop(dev, skb, DropReason::PktTooSmall);
-        }
-        if skb.orphan_frags(GFP_ATOMIC).is_err() {
-            return xmit_drop(dev, skb, DropReason::NoMem);
-        }
-        skb.scrub(false);
-        skb.skip_nf_egress(true);
-        skb.reset_mac_header();
-        if !dev.same_net(peer) {
-            skb.clear_tstamp();
-            if nk.scrub.load(Relaxed) != NETKIT_SCRUB_NONE {
-                skb.set_priority(0);
-                skb.set_mark(0);
-            }
-        }
-        skb.set_pkt_type_for(peer);
-        skb.set_dev(peer);
-        match policy {
-            NETKIT_NEXT | NETKIT_PASS => {
-                skb.eth_pull_mac();
-                if skb.netif_rx(ctx).is_err() {
-                    dev.tx_dropped_inc();
-                    return TxStatus::Drop;
-                }
-                dev.sw_stats_tx_add(1, len);
-                peer.sw_stats_rx_add(len);
-                TxStatus::Ok
-            }
-            _ => xmit_drop(dev, skb, DropReason::NotSpecified),
-        }
+    fn start_xmit(dev: &DriverDevice<Self>, skb: SkBuff, ctx: &TxContext) -> TxStatus {
+        bpf::with_net_context(|bpf_ctx| xmit(dev, skb, ctx, bpf_ctx))
     }
 
     fn get_iflink(dev: &DriverDevice<Self>) -> i32 {
@@ -798,10 +976,12 @@ impl rtnl::Link for NetkitRs {
     }
 }
 
-/// The module: the link kind, then the lease notifier; dropped in declaration order, so the
-/// notifier goes first, as in C.
+/// The module: the link kind, the lease notifier, then the BPF hook; dropped in declaration
+/// order, so in reverse, as in C.
 #[pin_data]
 struct NetkitModule {
+    #[pin]
+    _bpf: bpf::netkit::Registration<NetkitRs>,
     #[pin]
     _notifier: notifier::Registration<LeaseNotifier>,
     #[pin]
@@ -809,10 +989,11 @@ struct NetkitModule {
 }
 
 impl kernel::InPlaceModule for NetkitModule {
-    fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
+    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             _link <- rtnl::Registration::new(),
             _notifier <- notifier::Registration::new(LeaseNotifier),
+            _bpf <- bpf::netkit::Registration::new(module),
         })
     }
 }

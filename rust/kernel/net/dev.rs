@@ -283,6 +283,18 @@ impl Device {
         unsafe { &*ptr.cast() }
     }
 
+    /// Looks a device up by ifindex in the calling task's network namespace
+    /// (`__dev_get_by_index(current->nsproxy->net_ns, ifindex)`).
+    pub fn get_by_index_current_net(ifindex: u32, _rtnl: &Rtnl) -> Option<&Device> {
+        let ifindex = i32::try_from(ifindex).ok()?;
+        // SAFETY: A task's network namespace stays alive while it runs; RTNL is held.
+        let dev = unsafe { bindings::__dev_get_by_index(bindings::current_net(), ifindex) };
+        // SAFETY: A device found under RTNL stays valid until RTNL, held for the lifetime of
+        // the result, is released: unregistered devices are freed by `netdev_run_todo()` after
+        // that.
+        NonNull::new(dev).map(|dev| unsafe { Device::from_raw(dev.as_ptr()) })
+    }
+
     /// Returns the raw pointer.
     #[inline]
     pub fn as_raw(&self) -> *mut bindings::net_device {

@@ -43,6 +43,7 @@ use crate::{
     },
 };
 use core::{
+    cell::UnsafeCell,
     marker::PhantomData,
     ptr::NonNull, //
 };
@@ -77,6 +78,47 @@ impl Rtnl {
         unsafe { bindings::rtnl_lock() };
         // INVARIANT: RTNL was just taken.
         RtnlGuard(Rtnl(NotThreadSafe))
+    }
+}
+
+/// Data that only code holding RTNL may use, accessed by value like a [`Cell`].
+///
+/// No reference to the data is handed out, so replacing it while someone looks at it cannot
+/// happen. [`RtnlCell::get`] clones the data; a `Clone` implementation cannot reach the cell
+/// again, as that needs RTNL, which is held and not recursive.
+///
+/// [`Cell`]: core::cell::Cell
+pub struct RtnlCell<T>(UnsafeCell<T>);
+
+// SAFETY: The data is only accessed with RTNL held, which serialises the accesses.
+unsafe impl<T: Send> Send for RtnlCell<T> {}
+// SAFETY: As above.
+unsafe impl<T: Send> Sync for RtnlCell<T> {}
+
+impl<T> RtnlCell<T> {
+    /// Creates a cell holding `v`.
+    #[inline]
+    pub const fn new(v: T) -> Self {
+        Self(UnsafeCell::new(v))
+    }
+
+    /// Replaces the data with `v` and returns the old data.
+    #[inline]
+    pub fn replace(&self, v: T, _rtnl: &Rtnl) -> T {
+        // SAFETY: RTNL is held, so no one else accesses the data, and no reference to it
+        // exists outside of this function and `get`.
+        unsafe { core::ptr::replace(self.0.get(), v) }
+    }
+
+    /// Returns a copy of the data.
+    #[inline]
+    pub fn get(&self, _rtnl: &Rtnl) -> T
+    where
+        T: Clone,
+    {
+        // SAFETY: RTNL is held, so no one else changes the data while it is cloned; `clone`
+        // cannot call `replace`, which needs RTNL again.
+        unsafe { (*self.0.get()).clone() }
     }
 }
 

@@ -90,6 +90,12 @@ impl SkBuff {
         self.skb.as_ptr()
     }
 
+    /// Returns the raw pointer for C code that works on the packet; it stays owned by `self`.
+    #[inline]
+    pub(crate) fn as_raw(&mut self) -> *mut bindings::sk_buff {
+        self.skb.as_ptr()
+    }
+
     /// Returns the length of the data (`skb->len`).
     #[inline]
     pub fn len(&self) -> u32 {

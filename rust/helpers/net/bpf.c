@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+
+#include <linux/bpf.h>
+#include <linux/bpf_mprog.h>
+#include <linux/filter.h>
+#include <linux/nsproxy.h>
+#include <linux/sched.h>
+#include <net/net_namespace.h>
+
+#if defined(CONFIG_RUST_NETDEV_ABSTRACTIONS) && defined(CONFIG_BPF_SYSCALL)
+
+__rust_helper u32 rust_helper_bpf_prog_id(const struct bpf_prog *prog)
+{
+	return prog->aux->id;
+}
+
+__rust_helper u32 rust_helper_bpf_prog_type(const struct bpf_prog *prog)
+{
+	return prog->type;
+}
+
+__rust_helper struct bpf_prog *rust_helper_bpf_prog_get_type(u32 ufd,
+							     enum bpf_prog_type type)
+{
+	return bpf_prog_get_type(ufd, type);
+}
+
+/* One program run on an skb, as tcx and netkit do it. */
+__rust_helper u32 rust_helper_bpf_prog_run_skb(const struct bpf_prog *prog,
+					       struct sk_buff *skb)
+{
+	bpf_compute_data_pointers(skb);
+	return bpf_prog_run(prog, skb);
+}
+
+__rust_helper struct bpf_net_context *
+rust_helper_bpf_net_ctx_set(struct bpf_net_context *bpf_net_ctx)
+{
+	return bpf_net_ctx_set(bpf_net_ctx);
+}
+
+__rust_helper void rust_helper_bpf_net_ctx_clear(struct bpf_net_context *bpf_net_ctx)
+{
+	bpf_net_ctx_clear(bpf_net_ctx);
+}
+
+__rust_helper void rust_helper_bpf_mprog_bundle_init(struct bpf_mprog_bundle *bundle)
+{
+	bpf_mprog_bundle_init(bundle);
+}
+
+__rust_helper void rust_helper_bpf_mprog_commit(struct bpf_mprog_entry *entry)
+{
+	bpf_mprog_commit(entry);
+}
+
+__rust_helper int rust_helper_bpf_mprog_total(struct bpf_mprog_entry *entry)
+{
+	return bpf_mprog_total(entry);
+}
+
+/*
+ * The fields of the anonymous structs in union bpf_attr, whose names bindgen
+ * numbers: BPF_PROG_ATTACH/DETACH and BPF_LINK_CREATE.
+ */
+__rust_helper u32 rust_helper_bpf_attr_target_ifindex(const union bpf_attr *attr)
+{
+	return attr->target_ifindex;
+}
+
+__rust_helper u32 rust_helper_bpf_attr_attach_type(const union bpf_attr *attr)
+{
+	return attr->attach_type;
+}
+
+__rust_helper u32 rust_helper_bpf_attr_attach_flags(const union bpf_attr *attr)
+{
+	return attr->attach_flags;
+}
+
+__rust_helper u32 rust_helper_bpf_attr_replace_bpf_fd(const union bpf_attr *attr)
+{
+	return attr->replace_bpf_fd;
+}
+
+__rust_helper u32 rust_helper_bpf_attr_relative_fd(const union bpf_attr *attr)
+{
+	return attr->relative_fd;
+}
+
+__rust_helper u64 rust_helper_bpf_attr_expected_revision(const union bpf_attr *attr)
+{
+	return attr->expected_revision;
+}
+
+__rust_helper u32 rust_helper_bpf_attr_link_target_ifindex(const union bpf_attr *attr)
+{
+	return attr->link_create.target_ifindex;
+}
+
+__rust_helper u32 rust_helper_bpf_attr_query_target_ifindex(const union bpf_attr *attr)
+{
+	return attr->query.target_ifindex;
+}
+
+/* tcx and netkit links share the layout of these. */
+__rust_helper u32 rust_helper_bpf_attr_link_relative_fd(const union bpf_attr *attr)
+{
+	return attr->link_create.netkit.relative_fd;
+}
+
+__rust_helper u64 rust_helper_bpf_attr_link_expected_revision(const union bpf_attr *attr)
+{
+	return attr->link_create.netkit.expected_revision;
+}
+
+__rust_helper void rust_helper_bpf_link_info_set_netkit(struct bpf_link_info *info,
+							u32 ifindex, u32 attach_type)
+{
+	info->netkit.ifindex = ifindex;
+	info->netkit.attach_type = attach_type;
+}
+
+__rust_helper struct net *rust_helper_current_net(void)
+{
+	return current->nsproxy->net_ns;
+}
+
+#endif

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Multi-program attach points (`bpf_mprog`), as tcx and netkit use them.
+//!
+//! A [`Bundle`] holds up to 63 programs and links in order, with a revision that changes on every
+//! update. The fast path runs the active programs under RCU; updates build the next entry beside
+//! the active one, publish it and wait for readers before the old entry is reused.
+//!
+//! C header: [`include/linux/bpf_mprog.h`](srctree/include/linux/bpf_mprog.h).
+
+use super::{
+    link::{
+        self,
+        Link, //
+    },
+    run_skb,
+    NetContext,
+    Prog,
+    QueryRequest, //
+};
+use crate::{
+    bindings,
+    error::to_result,
+    net::{
+        dev::RcuReader,
+        rtnl::Rtnl,
+        skbuff::SkBuff, //
+    },
+    prelude::*,
+    sync::{
+        aref::ARef,
+        atomic::{
+            Atomic,
+            Release, //
+        },
+    },
+    types::Opaque, //
+};
+use core::{
+    cell::UnsafeCell,
+    marker::PhantomData,
+    ptr::null_mut, //
+};
+
+/// Where an attach inserts, or which program a detach removes, relative to the others:
+/// `BPF_F_BEFORE`/`BPF_F_AFTER`, with `BPF_F_ID`/`BPF_F_LINK`, the relative fd or id, and the
+/// revision the caller expects (0 for any).
+#[derive(Clone, Copy, Default, Debug)]
+pub struct Position {
+    /// The request's `BPF_F_*` flags.
+    pub flags: u32,
+    /// The relative program or link, by fd or id.
+    pub relative: u32,
+    /// The expected revision, or 0.
+    pub revision: u64,
+}
+
+type Entry = bindings::bpf_mprog_entry;
+
+/// A multi-program attach point whose links are [`Link<T>`]s.
+///
+/// Attach, detach, query and release run under RTNL, which serialises them; [`Bundle::run`] runs
+/// under RCU.
+///
+/// # Invariants
+///
+/// - `bundle` was initialised by `bpf_mprog_bundle_init`.
+/// - `active` is null or points to `bundle.a` or `bundle.b`, the entry readers use; it is
+///   non-null exactly when the bundle holds a program.
+/// - Every link in the bundle is a [`Link<T>`], and every program that is not a link's holds a
+///   reference owned by the bundle.
+#[pin_data]
+pub struct Bundle<T: link::Driver> {
+    #[pin]
+    bundle: Opaque<bindings::bpf_mprog_bundle>,
+    active: UnsafeCell<*mut Entry>,
+    _links: PhantomData<T>,
+}
+
+// SAFETY: The bundle is changed only under RTNL; readers use `READ_ONCE()`/RCU, as in C.
+unsafe impl<T: link::Driver> Send for Bundle<T> {}
+// SAFETY: As above.
+unsafe impl<T: link::Driver> Sync for Bundle<T> {}
+
+impl<T: link::Driver> Bundle<T> {
+    /// Creates an empty attach point.
+    pub fn new() -> impl PinInit<Self> {
+        pin_init!(Self {
+            // SAFETY: `bpf_mprog_bundle_init` initialises the whole bundle, which is pinned.
+            bundle <- Opaque::ffi_init(|p| unsafe { bindings::bpf_mprog_bundle_init(p) }),
+            active: UnsafeCell::new(null_mut()),
+            _links: PhantomData,
+        })
+    }
+
+    /// The active entry (`rcu_dereference`).
+    #[inline]
+    fn active(&self) -> *mut Entry {
+        // SAFETY: `READ_ONCE()`: the cell is valid; writers use release stores.
+        unsafe { core::ptr::read_volatile(self.active.get()) }
+    }
+
+    /// The entry to update: the active one, or with `fallback` the first if none is.
+    fn fetch(&self, fallback: bool) -> *mut Entry {
+        let entry = self.active();
+        if entry.is_null() && fallback {
+            // SAFETY: The bundle is valid; this only computes a field address.
+            unsafe { &raw mut (*self.bundle.get()).a }
+        } else {
+            entry
+        }
+    }
+
+    /// Publishes `entry` (`rcu_assign_pointer`) and waits until no reader uses the previous
+    /// one (`synchronize_rcu`).
+    fn publish(&self, entry: *mut Entry) {
+        // SAFETY: The cell is valid and aligned; readers only use `READ_ONCE()`, and RTNL
+        // serialises writers.
+        let active = unsafe { Atomic::from_ptr(self.active.get()) };
+        // INVARIANT: `entry` is an entry of this bundle, or null when it is empty.
+        active.store(entry, Release);
+        // SAFETY: No requirements; this may sleep, which the callers' contexts allow.
+        unsafe { bindings::synchronize_rcu() };
+    }
+
+    /// Attaches `prog` (`bpf_mprog_attach`) for `link` (null: a plain program), replacing
+    /// `old` if not null.
+    fn attach_raw(
+        &self,
+        prog: *mut bindings::bpf_prog,
+        link: *mut bindings::bpf_link,
+        old: *mut bindings::bpf_prog,
+        pos: Position,
+    ) -> Result {
+        let entry = self.fetch(true);
+        let mut new = null_mut();
+        // SAFETY: `entry` belongs to this initialised bundle; RTNL serialises updates; the
+        // programs and the link are valid.
+        to_result(unsafe {
+            bindings::bpf_mprog_attach(
+                entry,
+                &mut new,
+                prog,
+                link,
+                old,
+                pos.flags,
+                pos.relative,
+                pos.revision,
+            )
+        })?;
+        if new != entry {
+            self.publish(new);
+        }
+        // SAFETY: No reader uses the old entry any more.
+        unsafe { bindings::bpf_mprog_commit(entry) };
+        Ok(())
+    }
+
+    /// Detaches `prog` for `link` (null: a plain program) (`bpf_mprog_detach`).
+    fn detach_raw(
+        &self,
+        prog: *mut bindings::bpf_prog,
+        link: *mut bindings::bpf_link,
+        pos: Position,
+    ) -> Result {
+        let entry = self.fetch(false);
+        if entry.is_null() {
+            return Err(ENOENT);
+        }
+        let mut new = null_mut();
+        // SAFETY: As in `attach_raw`.
+        to_result(unsafe {
+            bindings::bpf_mprog_detach(
+                entry,
+                &mut new,
+                prog,
+                link,
+                pos.flags,
+                pos.relative,
+                pos.revision,
+            )
+        })?;
+        // SAFETY: `new` is an entry of this bundle.
+        if unsafe { bindings::bpf_mprog_total(new) } == 0 {
+            new = null_mut();
+        }
+        self.publish(new);
+        // SAFETY: No reader uses the old entry any more; this drops a detached program's
+        // reference.
+        unsafe { bindings::bpf_mprog_commit(entry) };
+        Ok(())
+    }
+
+    /// Attaches a program at `pos`, replacing `replace` if given (`BPF_PROG_ATTACH`). On success
+    /// the bundle owns the reference `prog` carries.
+    pub fn attach(
+        &self,
+        prog: ARef<Prog>,
+        replace: Option<&Prog>,
+        pos: Position,
+        _rtnl: &Rtnl,
+    ) -> Result {
+        let old = replace.map_or(null_mut(), Prog::as_raw);
+        self.attach_raw(prog.as_raw(), null_mut(), old, pos)?;
+        // INVARIANT: The bundle keeps the reference until the program is detached or released.
+        let _ = ARef::into_raw(prog);
+        Ok(())
+    }
+
+    /// Detaches a program, `prog` or the one `pos` names (`BPF_PROG_DETACH`).
+    pub fn detach(&self, prog: Option<&Prog>, pos: Position, _rtnl: &Rtnl) -> Result {
+        self.detach_raw(prog.map_or(null_mut(), Prog::as_raw), null_mut(), pos)
+    }
+
+    /// Attaches `link`'s program at `pos`.
+    pub fn attach_link(&self, link: &Link<T>, pos: Position, _rtnl: &Rtnl) -> Result {
+        self.attach_raw(link.prog_raw(), link.as_raw(), null_mut(), pos)
+    }
+
+    /// Detaches `link`'s program.
+    pub fn detach_link(&self, link: &Link<T>, _rtnl: &Rtnl) -> Result {
+        self.detach_raw(link.prog_raw(), link.as_raw(), Position::default())
+    }
+
+    /// Makes `link` run `new` in place of its program, in the same position.
+    ///
+    /// Fails with `ENOENT` if the bundle holds no program.
+    pub fn update_link(&self, link: &Link<T>, new: ARef<Prog>, _rtnl: &Rtnl) -> Result {
+        let old = link.prog_raw();
+        if old == new.as_raw() {
+            return Ok(());
+        }
+        let entry = self.fetch(false);
+        if entry.is_null() {
+            return Err(ENOENT);
+        }
+        // SAFETY: `old` is the link's program, which the link holds a reference on.
+        let old_id = unsafe { Prog::from_raw(old) }.id();
+        let mut new_entry = null_mut();
+        // SAFETY: As in `attach_raw`. Replacing a program in place does not change the entry.
+        to_result(unsafe {
+            bindings::bpf_mprog_attach(
+                entry,
+                &mut new_entry,
+                new.as_raw(),
+                link.as_raw(),
+                old,
+                super::flags::REPLACE | super::flags::ID,
+                old_id,
+                0,
+            )
+        })?;
+        crate::warn_on!(new_entry != entry);
+        drop(link.replace_prog(new));
+        // SAFETY: The replacement is visible; this bumps the revision.
+        unsafe { bindings::bpf_mprog_commit(entry) };
+        Ok(())
+    }
+
+    /// Answers `BPF_PROG_QUERY` (`bpf_mprog_query`).
+    pub fn query(&self, req: &QueryRequest<'_>, _rtnl: &Rtnl) -> Result {
+        // SAFETY: The request's pointers are valid (its type invariant); the entry is null or
+        // belongs to this bundle; RTNL keeps it stable.
+        to_result(unsafe { bindings::bpf_mprog_query(req.attr, req.uattr, self.fetch(false)) })
+    }
+
+    /// Empties the attach point, as when its device goes away: drops the programs' references
+    /// and hands each link to `f`, which must forget the attach point (the links stay alive,
+    /// detached).
+    pub fn release_all(&self, _rtnl: &Rtnl, mut f: impl FnMut(&Link<T>)) {
+        let entry = self.active();
+        if entry.is_null() {
+            return;
+        }
+        self.publish(null_mut());
+        // SAFETY: `entry` belongs to this bundle, so `parent` is the bundle; no reader uses it
+        // any more and RTNL keeps writers out.
+        let (fps, cps) = unsafe { (&(*entry).fp_items, &(*(*entry).parent).cp_items) };
+        // The last item is always empty: at most `BPF_MPROG_MAX - 1` programs are attached.
+        for (fp, cp) in fps.iter().zip(cps.iter()) {
+            if fp.prog.is_null() {
+                break;
+            }
+            if cp.link.is_null() {
+                // SAFETY: By the type invariant the bundle owns a reference on a plain program.
+                unsafe { bindings::bpf_prog_put(fp.prog) };
+            } else {
+                // SAFETY: By the type invariant links in the bundle are `Link<T>`s; an attached
+                // link is alive (its `release` detaches it first, under RTNL).
+                f(unsafe { Link::from_raw(cp.link) });
+            }
+        }
+    }
+
+    /// Runs the active programs on `skb` in order while they return `next`; returns the last
+    /// result, or `default` if no program is attached.
+    #[inline]
+    pub fn run(
+        &self,
+        skb: &mut SkBuff,
+        default: u32,
+        next: u32,
+        _ctx: &NetContext,
+        _rcu: &impl RcuReader,
+    ) -> u32 {
+        let entry = self.active();
+        if entry.is_null() {
+            return default;
+        }
+        let mut ret = default;
+        // SAFETY: `entry` is the bundle's active entry, which `publish` waits for RCU readers
+        // (`_rcu`) to leave before it is reused or freed.
+        let fps = unsafe { &raw const (*entry).fp_items };
+        for i in 0..bindings::BPF_MPROG_MAX as usize {
+            // SAFETY: `i` is in bounds; `READ_ONCE()`, paired with `WRITE_ONCE()` of in-place
+            // replacements. The last item is always NULL.
+            let prog = unsafe { core::ptr::read_volatile(&raw const (*fps)[i].prog) };
+            if prog.is_null() {
+                break;
+            }
+            ret = run_skb(prog, skb);
+            if ret != next {
+                break;
+            }
+        }
+        ret
+    }
+}

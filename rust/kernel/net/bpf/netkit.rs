@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The BPF syscall's way to a netkit implementation in a module (`struct netkit_bpf_ops`).
+//!
+//! `BPF_PROG_ATTACH`, `BPF_PROG_DETACH`, `BPF_PROG_QUERY` and `BPF_LINK_CREATE` for
+//! `BPF_NETKIT_PRIMARY` and `BPF_NETKIT_PEER` reach the implementation registered with
+//! [`Registration`]; without one they fail with `EINVAL`. One implementation is registered at a
+//! time.
+//!
+//! C header: [`include/net/netkit.h`](srctree/include/net/netkit.h).
+
+use super::{
+    AttachRequest,
+    LinkRequest,
+    Prog,
+    QueryRequest, //
+};
+use crate::{
+    bindings,
+    error::{
+        from_result,
+        to_result, //
+    },
+    prelude::*,
+    sync::aref::ARef,
+    types::Opaque,
+    ThisModule, //
+};
+use core::marker::PhantomData;
+
+/// A netkit implementation's answers to the BPF syscall.
+///
+/// The core calls these in process context without locks held, with a reference on the
+/// module that registered them.
+pub trait Hook: Sync + 'static {
+    /// `BPF_PROG_ATTACH`: attaches `prog`, whose reference belongs to the attach point on
+    /// success.
+    fn prog_attach(req: &AttachRequest<'_>, prog: ARef<Prog>) -> Result;
+
+    /// `BPF_PROG_DETACH`: detaches `prog`, the program `attach_bpf_fd` names, or the one the
+    /// request's position names if `None`.
+    fn prog_detach(req: &AttachRequest<'_>, prog: Option<&Prog>) -> Result;
+
+    /// `BPF_PROG_QUERY`.
+    fn prog_query(req: &QueryRequest<'_>) -> Result;
+
+    /// `BPF_LINK_CREATE`: creates a link running `prog`; returns its file descriptor.
+    fn link_attach(req: &LinkRequest<'_>, prog: ARef<Prog>) -> Result<i32>;
+}
+
+/// The registration of a [`Hook`], undone on drop.
+///
+/// # Invariants
+///
+/// `ops` is registered with `netkit_bpf_ops_register` and points to `T`'s callbacks.
+#[pin_data(PinnedDrop)]
+pub struct Registration<T: Hook> {
+    #[pin]
+    ops: Opaque<bindings::netkit_bpf_ops>,
+    _t: PhantomData<T>,
+}
+
+// SAFETY: The registration is only created and dropped; C reads `ops` from any thread.
+unsafe impl<T: Hook> Send for Registration<T> {}
+// SAFETY: `&self` gives no access to anything.
+unsafe impl<T: Hook> Sync for Registration<T> {}
+
+impl<T: Hook> Registration<T> {
+    /// Registers `T` for `module`, which must be the module `T` is in.
+    ///
+    /// Fails with `EBUSY` if another implementation is registered.
+    pub fn new(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            ops <- Opaque::try_ffi_init(move |slot: *mut bindings::netkit_bpf_ops| {
+                // SAFETY: `slot` is valid for writes and pinned: it stays where it is until
+                // `drop` unregisters it.
+                unsafe {
+                    slot.write(bindings::netkit_bpf_ops {
+                        owner: module.as_ptr(),
+                        prog_attach: Some(Self::prog_attach),
+                        link_attach: Some(Self::link_attach),
+                        prog_detach: Some(Self::prog_detach),
+                        prog_query: Some(Self::prog_query),
+                    });
+                    to_result(bindings::netkit_bpf_ops_register(slot))
+                }
+            }),
+            _t: PhantomData,
+        })
+    }
+
+    /// # Safety
+    ///
+    /// `attr` is a valid `BPF_PROG_ATTACH` request; `prog` a program the caller holds a
+    /// reference on, which is ours on success.
+    unsafe extern "C" fn prog_attach(
+        attr: *const bindings::bpf_attr,
+        prog: *mut bindings::bpf_prog,
+    ) -> c_int {
+        from_result(|| {
+            // SAFETY: Per the safety requirements.
+            let (req, p) = unsafe { (AttachRequest::from_raw(attr), Prog::from_raw(prog)) };
+            T::prog_attach(&req, p.into())?;
+            // SAFETY: On success the caller's reference is ours to drop; the attach point holds
+            // the one taken above.
+            unsafe { bindings::bpf_prog_put(prog) };
+            Ok(0)
+        })
+    }
+
+    /// # Safety
+    ///
+    /// `attr` is a valid `BPF_LINK_CREATE` request; `prog` a program the caller holds a
+    /// reference on, which is ours on success.
+    unsafe extern "C" fn link_attach(
+        attr: *const bindings::bpf_attr,
+        prog: *mut bindings::bpf_prog,
+    ) -> c_int {
+        from_result(|| {
+            // SAFETY: Per the safety requirements.
+            let (req, p) = unsafe { (LinkRequest::from_raw(attr), Prog::from_raw(prog)) };
+            let fd = T::link_attach(&req, p.into())?;
+            // SAFETY: As in `prog_attach`; the link holds the reference taken above.
+            unsafe { bindings::bpf_prog_put(prog) };
+            Ok(fd)
+        })
+    }
+
+    /// # Safety
+    ///
+    /// `attr` is a valid `BPF_PROG_DETACH` request; `prog` is NULL or a program the caller
+    /// holds a reference on.
+    unsafe extern "C" fn prog_detach(
+        attr: *const bindings::bpf_attr,
+        prog: *mut bindings::bpf_prog,
+    ) -> c_int {
+        from_result(|| {
+            // SAFETY: Per the safety requirements.
+            let req = unsafe { AttachRequest::from_raw(attr) };
+            // SAFETY: Per the safety requirements.
+            let prog = (!prog.is_null()).then(|| unsafe { Prog::from_raw(prog) });
+            T::prog_detach(&req, prog)?;
+            Ok(0)
+        })
+    }
+
+    /// # Safety
+    ///
+    /// `attr` is a valid `BPF_PROG_QUERY` request copied in from `uattr`.
+    unsafe extern "C" fn prog_query(
+        attr: *const bindings::bpf_attr,
+        uattr: *mut bindings::bpf_attr,
+    ) -> c_int {
+        from_result(|| {
+            // SAFETY: Per the safety requirements.
+            T::prog_query(&unsafe { QueryRequest::from_raw(attr, uattr) })?;
+            Ok(0)
+        })
+    }
+}
+
+#[pinned_drop]
+impl<T: Hook> PinnedDrop for Registration<T> {
+    fn drop(self: Pin<&mut Self>) {
+        // SAFETY: `ops` is registered by the type invariant. On return no new call starts and
+        // calls in flight hold a reference on the module, which keeps its code alive.
+        unsafe { bindings::netkit_bpf_ops_unregister(self.ops.get()) };
+    }
+}
