@@ -16,10 +16,12 @@ NK_CONFIGS="base bench" bash "$REPO/scripts/build.sh"
 mkdir -p "$NETKIT_RS_CACHE/bench"
 rr=$NETKIT_RS_CACHE/bench/nk_rr
 gcc -O2 -Wall -o "$rr" "$REPO/bench/nk_rr.c"
+nkbpf=$NETKIT_RS_CACHE/bench/nk_bpf
+gcc -O2 -Wall -I"$TREE/usr/include" -o "$nkbpf" "$REPO/selftests/nk_bpf.c"
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-bash "$REPO/scripts/guest.sh" run "ROUNDS=${ROUNDS:-5} bash $REPO/scripts/guest-bench.sh $rr" |
+bash "$REPO/scripts/guest.sh" run "ROUNDS=${ROUNDS:-5} bash $REPO/scripts/guest-bench.sh $rr $nkbpf" |
 	tee "$log"
 grep -q '^BENCH kernel' "$log" || die "the benchmark did not finish"
 

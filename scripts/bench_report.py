@@ -12,6 +12,9 @@ WORKLOADS = {
     "pktgen_pps": "pktgen transmit, 64 B, clone_skb 0 (pps)",
     "tcp_stream_mbps": "TCP stream, iperf3 (Mbit/s)",
     "tcp_rr_tps": "TCP request/response, 64 B (transactions/s)",
+    "pktgen_pps_bpf_pass": "pktgen, 1 BPF program (pass) (pps)",
+    "pktgen_pps_bpf_next4": "pktgen, 4 BPF programs (3 next, pass) (pps)",
+    "pktgen_pps_bpf_redirect": "pktgen, 1 BPF program (redirect to a veth) (pps)",
 }
 DEVICES = ("netkit", "netkit_rs", "veth")
 
@@ -38,8 +41,12 @@ def main():
         "rotating device order, median of the rounds. Only the ratios mean",
         "anything: emulation makes the absolute figures meaningless.",
         "",
-        "| workload | netkit (C) | netkit_rs | veth | Rust/C | spread Rust, C |",
-        "|---|---|---|---|---|---|",
+        "The paired ratio is the median of the rounds' Rust/C ratios (C and",
+        "Rust run next to each other in each round, so slow drifts of the",
+        "host cancel out).",
+        "",
+        "| workload | netkit (C) | netkit_rs | veth | Rust/C | paired Rust/C | spread Rust, C |",
+        "|---|---|---|---|---|---|---|",
     ]
     ok = True
     for w, desc in WORKLOADS.items():
@@ -51,11 +58,13 @@ def main():
                 spread[d] = (max(v) - min(v)) / med[d] if med[d] else 0
         if "netkit" not in med or "netkit_rs" not in med or not med["netkit"]:
             ok = False
-            lines.append(f"| {desc} | missing | | | | |")
+            lines.append(f"| {desc} | missing | | | | | |")
             continue
         ratio = med["netkit_rs"] / med["netkit"]
+        pairs = [r / c for r, c in zip(runs[("netkit_rs", w)], runs[("netkit", w)]) if c]
+        paired = statistics.median(pairs) if pairs else 0
         cells = [f"{med[d]:.0f}" if d in med else "-" for d in DEVICES]
-        lines.append(f"| {desc} | {' | '.join(cells)} | {ratio:.3f} | "
+        lines.append(f"| {desc} | {' | '.join(cells)} | {ratio:.3f} | {paired:.3f} | "
                      f"{spread['netkit_rs']:.0%}, {spread['netkit']:.0%} |")
     lines += ["", "Raw runs (device workload: values in run order):", ""]
     for (d, w), v in sorted(runs.items()):

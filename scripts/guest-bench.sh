@@ -4,13 +4,20 @@
 # namespaces for netkit.ko, netkit_rs.ko and veth, ROUNDS times in rotating
 # order. Prints one line per measurement: "BENCH <device> <workload> <value>".
 #
-# usage: guest-bench.sh NK_RR
+# The netkit devices also run pktgen with BPF programs on nk1's transmit path
+# (BPF_NETKIT_PRIMARY): one pass-through program, four (three NETKIT_NEXT,
+# then NETKIT_PASS), and one redirecting every packet to a veth in the peer's
+# namespace.
+#
+# usage: guest-bench.sh NK_RR NK_BPF
 #   NK_RR   the request/response tool (bench/nk_rr.c), built on the host
+#   NK_BPF  the BPF attach tool (selftests/nk_bpf.c), built on the host
 # environment: ROUNDS (default 5), SECONDS_PER_RUN (default 5),
 #              PKTGEN_COUNT (default 200000)
 set -u
 
 NK_RR=$1
+NK_BPF=$2
 ROUNDS=${ROUNDS:-5}
 SECS=${SECONDS_PER_RUN:-5}
 COUNT=${PKTGEN_COUNT:-200000}
@@ -71,6 +78,24 @@ iperf3_mbps() {
 		awk '/receiver/ { print $(NF-2) }'
 }
 
+# pktgen with programs attached to nk1: bpf_pps pass|next4|redirect
+bpf_pps() {
+	local p
+	case $1 in
+	pass) ip netns exec $A "$NK_BPF" attach nk1 primary pass ;;
+	next4)
+		for p in next next next pass; do
+			ip netns exec $A "$NK_BPF" attach nk1 primary $p || return 1
+		done ;;
+	redirect)
+		ip -n $B link add vr0 type veth peer name vr1 &&
+		ip -n $B link set vr0 up && ip -n $B link set vr1 up &&
+		ip netns exec $A "$NK_BPF" attach nk1 primary \
+			"redirect:$(ip -n $B -j link show vr0 | sed -n 's/.*"ifindex":\([0-9]*\).*/\1/p')" ;;
+	esac >/dev/null || return 1
+	pktgen_pps
+}
+
 rr_tps() {
 	local pid
 	ip netns exec $B "$NK_RR" server 5202 &
@@ -90,6 +115,11 @@ for r in $(seq "$ROUNDS"); do
 		echo "BENCH $d pktgen_pps $(pktgen_pps)"
 		echo "BENCH $d tcp_stream_mbps $(iperf3_mbps)"
 		echo "BENCH $d tcp_rr_tps $(rr_tps)"
+		[ "$d" = veth ] && continue
+		for b in pass next4 redirect; do
+			setup "$d" || { echo "bench: setup $d failed" >&2; exit 1; }
+			echo "BENCH $d pktgen_pps_bpf_$b $(bpf_pps $b)"
+		done
 	done
 done
 teardown

@@ -623,7 +623,8 @@ impl dev::Driver for NetkitRs {
         // so that neither side keeps a reference on the other.
         let nk = dev.data();
         // Programs are released, links stay behind detached.
-        nk.progs.release_all(rtnl, |link| drop(link.dev.replace(None, rtnl)));
+        nk.progs
+            .release_all(rtnl, |link| drop(link.dev.replace(None, rtnl)));
         if let Some(peer) = nk.peer.get_rtnl(rtnl) {
             peer.data().peer.clear(rtnl);
         }

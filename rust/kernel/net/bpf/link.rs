@@ -355,7 +355,10 @@ impl<T: Driver> Adapter<T> {
     /// # Safety
     ///
     /// `link` is a live [`Link<T>`]; `seq` is a seq file the caller holds the lock of.
-    unsafe extern "C" fn show_fdinfo(link: *const bindings::bpf_link, seq: *mut bindings::seq_file) {
+    unsafe extern "C" fn show_fdinfo(
+        link: *const bindings::bpf_link,
+        seq: *mut bindings::seq_file,
+    ) {
         // SAFETY: Per the safety requirements.
         let (link, seq) = unsafe { (Link::from_raw(link), SeqFile::from_raw(seq)) };
         T::show_fdinfo(link, seq);

@@ -164,7 +164,8 @@ impl<'a> AttachRequest<'a> {
     #[inline]
     pub unsafe fn from_raw(attr: *const bindings::bpf_attr) -> Self {
         // SAFETY: Per the safety requirements.
-        Self { attr: unsafe { &*attr } }
+        let attr = unsafe { &*attr };
+        Self { attr }
     }
 
     /// The device the request is for (`target_ifindex`).
@@ -226,7 +227,8 @@ impl<'a> LinkRequest<'a> {
     #[inline]
     pub unsafe fn from_raw(attr: *const bindings::bpf_attr) -> Self {
         // SAFETY: Per the safety requirements.
-        Self { attr: unsafe { &*attr } }
+        let attr = unsafe { &*attr };
+        Self { attr }
     }
 
     /// The device the request is for (`link_create.target_ifindex`).
@@ -277,7 +279,10 @@ impl<'a> QueryRequest<'a> {
     /// `attr` is a valid `BPF_PROG_QUERY` request that lives for `'a`, copied in from the user
     /// pointer `uattr`.
     #[inline]
-    pub unsafe fn from_raw(attr: *const bindings::bpf_attr, uattr: *mut bindings::bpf_attr) -> Self {
+    pub unsafe fn from_raw(
+        attr: *const bindings::bpf_attr,
+        uattr: *mut bindings::bpf_attr,
+    ) -> Self {
         // INVARIANT: Per the safety requirements.
         Self {
             attr,
