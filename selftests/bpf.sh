@@ -128,7 +128,7 @@ ordering() {
 	"$NKB" -e ENOENT attach nkb0 primary next before 999999 || return 1
 	d=$("$NKB" attach nkb0 primary next after "$a" 4) || return 1
 	expect_eq "order" "$(order primary)" "progs $b $c $a $d links" || return 1
-	# BPF_F_REPLACE: d takes a's place.
+	# BPF_F_REPLACE: d2 takes a's place.
 	d2=$("$NKB" attach nkb0 primary drop replace "$a") || return 1
 	expect_eq "order after replace" "$(order primary)" "progs $b $c $d2 $d links" || return 1
 	pings && { echo "replacement drop program not run"; return 1; }

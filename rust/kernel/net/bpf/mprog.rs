@@ -123,19 +123,20 @@ impl<T: link::Driver> Bundle<T> {
         unsafe { bindings::synchronize_rcu() };
     }
 
-    /// Attaches `prog` (`bpf_mprog_attach`) for `link` (null: a plain program), replacing
-    /// `old` if not null.
-    fn attach_raw(
+    /// Prepares the attach of `prog` for `link` (null: a plain program) to `entry`, replacing
+    /// `old` if not null (`bpf_mprog_attach`); returns the entry to publish, which may be `entry`
+    /// itself. The caller commits `entry` once the result is visible.
+    fn mprog_attach(
         &self,
+        entry: *mut Entry,
         prog: *mut bindings::bpf_prog,
         link: *mut bindings::bpf_link,
         old: *mut bindings::bpf_prog,
         pos: Position,
-    ) -> Result {
-        let entry = self.fetch(true);
+    ) -> Result<*mut Entry> {
         let mut new = null_mut();
-        // SAFETY: `entry` belongs to this initialised bundle; RTNL serialises updates; the
-        // programs and the link are valid.
+        // SAFETY: The callers pass an entry of this initialised bundle and hold RTNL, which
+        // serialises updates; the programs and the link are valid.
         to_result(unsafe {
             bindings::bpf_mprog_attach(
                 entry,
@@ -148,6 +149,19 @@ impl<T: link::Driver> Bundle<T> {
                 pos.revision,
             )
         })?;
+        Ok(new)
+    }
+
+    /// Attaches `prog` for `link` (null: a plain program), replacing `old` if not null.
+    fn attach_raw(
+        &self,
+        prog: *mut bindings::bpf_prog,
+        link: *mut bindings::bpf_link,
+        old: *mut bindings::bpf_prog,
+        pos: Position,
+    ) -> Result {
+        let entry = self.fetch(true);
+        let new = self.mprog_attach(entry, prog, link, old, pos)?;
         if new != entry {
             self.publish(new);
         }
@@ -236,20 +250,13 @@ impl<T: link::Driver> Bundle<T> {
         }
         // SAFETY: `old` is the link's program, which the link holds a reference on.
         let old_id = unsafe { Prog::from_raw(old) }.id();
-        let mut new_entry = null_mut();
-        // SAFETY: As in `attach_raw`. Replacing a program in place does not change the entry.
-        to_result(unsafe {
-            bindings::bpf_mprog_attach(
-                entry,
-                &mut new_entry,
-                new.as_raw(),
-                link.as_raw(),
-                old,
-                super::flags::REPLACE | super::flags::ID,
-                old_id,
-                0,
-            )
-        })?;
+        let pos = Position {
+            flags: super::flags::REPLACE | super::flags::ID,
+            relative: old_id,
+            revision: 0,
+        };
+        // Replacing a program in place does not change the entry.
+        let new_entry = self.mprog_attach(entry, new.as_raw(), link.as_raw(), old, pos)?;
         crate::warn_on!(new_entry != entry);
         drop(link.replace_prog(new));
         // SAFETY: The replacement is visible; this bumps the revision.
