@@ -8,6 +8,7 @@
 //! A netkit pair is like a veth pair whose transmit path hands packets straight to the peer's
 //! receive path. The primary device is the management side: only it can change the link.
 
+use core::ops::Range;
 use kernel::{
     alloc::flags::GFP_ATOMIC,
     net::{
@@ -312,15 +313,31 @@ fn del_link(dev: &DriverDevice<NetkitRs>, list: &mut UnregisterList<'_>, rtnl: &
     }
 }
 
-/// Ends the leases of the queues the device created (`netkit_queue_unlease`): queue 0 is its
-/// own, every other one was leased when it was created.
+/// The rx queues of a netkit device that lease a queue of a physical device: queue 0 is the
+/// device's own, every other one was leased when `ndo_queue_create` made it.
+fn leased_queues(real_num_rx_queues: u32) -> Range<u32> {
+    1..real_num_rx_queues.max(1)
+}
+
+/// Whether a device may create (lease) rx queues: a pair's peer or a single device may, a
+/// pair's primary, the management side, may not.
+fn may_lease(pair: u32, primary: bool) -> bool {
+    pair != NETKIT_DEVICE_PAIR || !primary
+}
+
+/// Whether a device with `real` rx queues out of `max` allocated is at its limit.
+fn queue_limit_reached(real: u32, max: u32) -> bool {
+    real >= max
+}
+
+/// Ends the leases of the queues the device created (`netkit_queue_unlease`).
 fn unlease_all(dev: &Device) {
-    let count = dev.real_num_rx_queues();
-    if count == 1 {
+    let leased = leased_queues(dev.real_num_rx_queues());
+    if leased.is_empty() {
         return;
     }
     let virt = dev.lock();
-    for idx in 1..count {
+    for idx in leased {
         if let Some(phys) = virt.lock_lessor(idx) {
             // Cannot fail: queue `idx` leases a queue of `phys`.
             let _ = virt.unlease(idx, &phys);
@@ -764,15 +781,13 @@ impl QueueMgmt for NetkitRs {
         extack: &mut ExtAck<'_>,
     ) -> Result<u32> {
         let nk = dev.data();
-        // The primary of a pair is the management side; only its peer, or a single device,
-        // gets leased queues.
-        if nk.pair.load(Relaxed) == NETKIT_DEVICE_PAIR && nk.primary.load(Relaxed) {
+        if !may_lease(nk.pair.load(Relaxed), nk.primary.load(Relaxed)) {
             extack.set_msg(c"netkit can only lease against the peer device");
             return Err(EOPNOTSUPP);
         }
         let old = dev.real_num_rx_queues();
         if let Err(e) = lock.set_real_num_rx_queues(old + 1) {
-            if old + 1 > dev.num_rx_queues() {
+            if queue_limit_reached(old, dev.num_rx_queues()) {
                 extack.set_msg(c"netkit maximum queue limit reached");
             } else {
                 extack.set_msg_fmt(format_args!(
@@ -1045,6 +1060,29 @@ mod tests {
             Err(EINVAL)
         );
         assert_eq!(policy(10), Err(EINVAL));
+    }
+
+    #[test]
+    fn queue_zero_is_never_leased() {
+        assert!(leased_queues(0).is_empty());
+        assert!(leased_queues(1).is_empty());
+        assert_eq!(leased_queues(2), 1..2);
+        assert_eq!(leased_queues(NUM_RX_QUEUES_MAX).len(), 1023);
+    }
+
+    #[test]
+    fn only_a_peer_or_a_single_device_leases() {
+        assert!(!may_lease(NETKIT_DEVICE_PAIR, true));
+        assert!(may_lease(NETKIT_DEVICE_PAIR, false));
+        assert!(may_lease(NETKIT_DEVICE_SINGLE, true));
+        assert!(may_lease(NETKIT_DEVICE_SINGLE, false));
+    }
+
+    #[test]
+    fn queue_limit_is_the_allocated_count() {
+        assert!(!queue_limit_reached(1, NUM_RX_QUEUES_MAX));
+        assert!(!queue_limit_reached(NUM_RX_QUEUES_MAX - 1, NUM_RX_QUEUES_MAX));
+        assert!(queue_limit_reached(NUM_RX_QUEUES_MAX, NUM_RX_QUEUES_MAX));
     }
 
     #[test]
