@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Summarise guest-bench.sh output: median per device and workload, Rust/C
-ratios; print the table and write it to BENCH_DIR/<date>-<kernel>.md."""
+ratios; print the table and write it to BENCH_DIR/<date>-<kernel>-<clock>.md.
+
+usage: bench_report.py LOG BENCH_DIR CLOCK   (CLOCK: icount or real)"""
 
 import datetime
 import os
@@ -17,10 +19,25 @@ WORKLOADS = {
     "pktgen_pps_bpf_redirect": "pktgen, 1 BPF program (redirect to a veth) (pps)",
 }
 DEVICES = ("netkit", "netkit_rs", "veth")
+CLOCKS = {
+    "icount": [
+        "Clock: `-icount shift=0,sleep=off`. The guest's clock advances 1 ns",
+        "per emulated instruction and skips idle time, so a rate measured in",
+        "the guest is the inverse of the instructions spent per unit of work,",
+        "the same whatever else the host runs. This compares the code paths'",
+        "instruction counts; it does not model caches, memory or real",
+        "hardware, and the absolute figures mean nothing.",
+    ],
+    "real": [
+        "Clock: real time (multi-threaded TCG). The figures move with the",
+        "host's load and with translation work, so expect wide spreads; only",
+        "the ratios mean anything.",
+    ],
+}
 
 
 def main():
-    log, out_dir = sys.argv[1], sys.argv[2]
+    log, out_dir, clock = sys.argv[1], sys.argv[2], sys.argv[3]
     runs, kernel = {}, "unknown"
     with open(log, encoding="utf-8") as f:
         for line in f:
@@ -38,12 +55,13 @@ def main():
         f"# netkit_rs benchmark, {date}, kernel {kernel}",
         "",
         f"One guest boot, software emulation (TCG, 2 vCPUs); {rounds} rounds in",
-        "rotating device order, median of the rounds. Only the ratios mean",
-        "anything: emulation makes the absolute figures meaningless.",
+        "rotating device order, median of the rounds.",
+        "",
+        *CLOCKS[clock],
         "",
         "The paired ratio is the median of the rounds' Rust/C ratios (C and",
-        "Rust run next to each other in each round, so slow drifts of the",
-        "host cancel out).",
+        "Rust run next to each other in each round). The spread is",
+        "(max - min) / median over the rounds. Goal: Rust/C >= 0.98.",
         "",
         "| workload | netkit (C) | netkit_rs | veth | Rust/C | paired Rust/C | spread Rust, C |",
         "|---|---|---|---|---|---|---|",
@@ -65,13 +83,13 @@ def main():
         paired = statistics.median(pairs) if pairs else 0
         cells = [f"{med[d]:.0f}" if d in med else "-" for d in DEVICES]
         lines.append(f"| {desc} | {' | '.join(cells)} | {ratio:.3f} | {paired:.3f} | "
-                     f"{spread['netkit_rs']:.0%}, {spread['netkit']:.0%} |")
+                     f"{spread['netkit_rs']:.1%}, {spread['netkit']:.1%} |")
     lines += ["", "Raw runs (device workload: values in run order):", ""]
     for (d, w), v in sorted(runs.items()):
         lines.append(f"- {d} {w}: {' '.join(f'{x:.0f}' for x in v)}")
     text = "\n".join(lines) + "\n"
     print(text)
-    path = os.path.join(out_dir, f"{date}-{kernel}.md")
+    path = os.path.join(out_dir, f"{date}-{kernel}-{clock}.md")
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
     print(f"bench: wrote {path}")

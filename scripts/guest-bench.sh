@@ -13,7 +13,8 @@
 #   NK_RR   the request/response tool (bench/nk_rr.c), built on the host
 #   NK_BPF  the BPF attach tool (selftests/nk_bpf.c), built on the host
 # environment: ROUNDS (default 5), SECONDS_PER_RUN (default 5),
-#              PKTGEN_COUNT (default 200000)
+#              PKTGEN_COUNT (default 200000), WORKLOADS (an extended regular
+#              expression; only the workloads whose name matches it run)
 set -u
 
 NK_RR=$1
@@ -106,17 +107,20 @@ rr_tps() {
 	wait "$pid" 2>/dev/null
 }
 
+want() { [[ $1 =~ ${WORKLOADS:-.} ]]; }
+
 modprobe pktgen || { echo "bench: no pktgen" >&2; exit 1; }
 devs=(netkit netkit_rs veth)
 for r in $(seq "$ROUNDS"); do
 	for i in 0 1 2; do
 		d=${devs[$(( (i + r) % 3 ))]}
 		setup "$d" || { echo "bench: setup $d failed" >&2; exit 1; }
-		echo "BENCH $d pktgen_pps $(pktgen_pps)"
-		echo "BENCH $d tcp_stream_mbps $(iperf3_mbps)"
-		echo "BENCH $d tcp_rr_tps $(rr_tps)"
+		want pktgen_pps && echo "BENCH $d pktgen_pps $(pktgen_pps)"
+		want tcp_stream_mbps && echo "BENCH $d tcp_stream_mbps $(iperf3_mbps)"
+		want tcp_rr_tps && echo "BENCH $d tcp_rr_tps $(rr_tps)"
 		[ "$d" = veth ] && continue
 		for b in pass next4 redirect; do
+			want pktgen_pps_bpf_$b || continue
 			setup "$d" || { echo "bench: setup $d failed" >&2; exit 1; }
 			echo "BENCH $d pktgen_pps_bpf_$b $(bpf_pps $b)"
 		done

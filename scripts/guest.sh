@@ -39,6 +39,8 @@ else
 	echo "guest: KVM unusable here, using software emulation" >&2
 	VNG+=(--disable-kvm)
 fi
+# Extra qemu options, e.g. make bench's "-icount shift=0,sleep=off".
+[ -z "${GUEST_QEMU_OPTS:-}" ] || VNG+=(--qemu-opts "$GUEST_QEMU_OPTS")
 
 # What the guest sees of our settings.
 GUEST_ENV="export TREE='$TREE' IMPL='$IMPL' PATH=/usr/sbin:/usr/bin:/sbin:/bin:\"\$PATH\";"
