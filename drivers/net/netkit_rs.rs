@@ -1081,7 +1081,10 @@ mod tests {
     #[test]
     fn queue_limit_is_the_allocated_count() {
         assert!(!queue_limit_reached(1, NUM_RX_QUEUES_MAX));
-        assert!(!queue_limit_reached(NUM_RX_QUEUES_MAX - 1, NUM_RX_QUEUES_MAX));
+        assert!(!queue_limit_reached(
+            NUM_RX_QUEUES_MAX - 1,
+            NUM_RX_QUEUES_MAX
+        ));
         assert!(queue_limit_reached(NUM_RX_QUEUES_MAX, NUM_RX_QUEUES_MAX));
     }
 
