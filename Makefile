@@ -7,6 +7,7 @@
 #   make run      boot the guest and show netkit_rs working (CMD='...' runs CMD)
 #   make shell    boot the guest interactively
 #   make test     KUnit + project kselftests + upstream suites in one boot
+#   make test-bpf upstream BPF test_progs tc_netkit + tc_redirect (BTF kernel)
 #   make check    rustfmtcheck, clippy, rustdoc, checkpatch
 #   make bench    netkit.ko vs netkit_rs.ko vs veth (ratios), see benchmarks/
 #
@@ -30,7 +31,7 @@ export UPSTREAM
 # KUnit suites that must have run.
 KUNIT_SUITES := netkit_rs
 
-.PHONY: all deps tree build run shell test check bench patchwork clean-cache
+.PHONY: all deps tree build run shell test test-bpf check bench patchwork clean-cache
 
 all: build
 
@@ -59,11 +60,19 @@ test: build
 		$(if $(filter 0,$(KSELFTESTS)),,--expect-suite kselftest) \
 		--expect-suite $(addprefix upstream.,$(UPSTREAM))
 
+# Upstream's BPF selftests need a kernel with BTF: its own work tree and config
+# (configs/btf.config), and a test_progs with only these tests
+# (scripts/test-progs.sh). Not part of make test: see README.
+test-bpf:
+	@$(MAKE) --no-print-directory test KSELFTESTS=0 UPSTREAM="tc_netkit tc_redirect" \
+		NETKIT_RS_TREE=$(NETKIT_RS_CACHE)/linux-btf NK_CONFIGS="base test btf"
+
 check: build
 	@bash $(REPO)/scripts/check.sh
 
 # Not a test: netkit.ko vs netkit_rs.ko vs veth on a kernel without debugging
-# options (its own work tree), report in benchmarks/. ROUNDS=5 by default.
+# options (its own work tree), report in benchmarks/. BENCH_CLOCK=icount|real,
+# ROUNDS, WORKLOADS: see scripts/bench.sh.
 bench: deps
 	@bash $(REPO)/scripts/bench.sh
 

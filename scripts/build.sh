@@ -85,4 +85,8 @@ if [ $# = 0 ]; then
 	make -s -C "$y/generated" rt-link-user.o
 	(cd "$y/generated" && ar rcs protos.a rt-link-user.o)
 	make -s -C "$y/tests" NDEBUG=1 rt-link
+	# A kernel with BTF (make test-bpf) also gets upstream's BPF test_progs.
+	if grep -q '^CONFIG_DEBUG_INFO_BTF=y' "$TREE/.config"; then
+		bash "$REPO/scripts/test-progs.sh"
+	fi
 fi

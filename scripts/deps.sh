@@ -8,7 +8,7 @@ set -euo pipefail
 BINDGEN_VERSION=0.72.1
 APT_PKGS_BASE=(iperf3 rustc-web rust-web-src rustfmt-web rust-web-clippy clang-22 lld-22 llvm-22 libclang-22-dev
 	flex bison bc libelf-dev libssl-dev dwarves cpio kmod busybox-static
-	udev ethtool iputils-ping python3-yaml xz-utils make gcc git patch rsync)
+	udev ethtool openssl zlib1g-dev iputils-ping python3-yaml xz-utils make gcc git patch rsync)
 APT_PKGS_BPO=(qemu-system-x86 iproute2 bpftool)
 APT_PKGS_TRIXIE_BPO=(linux-source-7.3)
 

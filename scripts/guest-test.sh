@@ -16,7 +16,8 @@ TREE=${TREE:?}
 ST=$TREE/tools/testing/selftests
 export PYTHONDONTWRITEBYTECODE=1
 
-. "$(dirname "$0")/guest-lib.sh"
+SCRIPTS=$(cd "$(dirname "$0")" && pwd)
+. "$SCRIPTS/guest-lib.sh"
 nk_select_impl "$IMPL" || exit 2
 
 mkdir -p "$OUT/kunit" "$OUT/suites"
@@ -77,6 +78,9 @@ upstream_cmd() {
 	nk_qlease) echo "$ST/net ./nk_qlease.py" ;;
 	link_netns) echo "$ST/net ./link_netns.py" ;;
 	ynl_rt_link) echo "$TREE/tools/net/ynl/tests ./rt-link" ;;
+	# Upstream's BPF test_progs, built by scripts/test-progs.sh (make test-bpf).
+	tc_netkit | tc_redirect)
+		echo "$ST/bpf/netkit_rs python3 $SCRIPTS/test_progs_ktap.py ./test_progs -t $1" ;;
 	*) return 1 ;;
 	esac
 }

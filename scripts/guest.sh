@@ -56,7 +56,9 @@ run)
 	cmd=${NK_CMD:-${*:-bash $REPO/scripts/demo.sh}}
 	out=$(mktemp -d "$NETKIT_RS_CACHE/run.XXXXXX")
 	trap 'kill $tailpid 2>/dev/null; rm -rf "$out"' EXIT
-	printf '%s\n%s\n' "$GUEST_ENV" "$cmd" > "$out/cmd"
+	# IMPL's module is the one the rtnl-link-netkit alias loads.
+	printf '%s\n%s\n%s\n' "$GUEST_ENV" \
+		". $REPO/scripts/guest-lib.sh && nk_select_impl $IMPL" "$cmd" > "$out/cmd"
 	: > "$out/output"
 	tail -n +1 -F "$out/output" 2>/dev/null &
 	tailpid=$!

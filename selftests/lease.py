@@ -238,9 +238,10 @@ def init_nsid(netns):
 
 def lease_from(netns, dev, phys_ifindex, phys_queue_id):
     """Leases from inside netns, naming the physical device by the initial
-    namespace's nsid there."""
+    namespace's nsid there. A new Python process: under emulation on a loaded
+    host its start alone can take longer than cmd()'s default limit."""
     cmd(f"ip netns exec {netns.name} {sys.executable} {__file__} --lease "
-        f"{dev} {phys_ifindex} {phys_queue_id} {init_nsid(netns)}")
+        f"{dev} {phys_ifindex} {phys_queue_id} {init_nsid(netns)}", timeout=180)
 
 
 def test_remove_phys_under_load(_ns) -> None:
