@@ -14,6 +14,7 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 . "$REPO/scripts/lib.sh"
 
 read -ra TESTS <<< "${TESTS:-tc_netkit tc_redirect}"
+TEST_SRCS=("${TESTS[@]/%/.c}")
 SB=$TREE/tools/testing/selftests/bpf
 OUT=$SB/netkit_rs
 CLANG=clang$LLVM_SUFFIX
@@ -31,7 +32,7 @@ make -s -C "$TREE/tools/lib/bpf" -j"$(nproc)" OUTPUT="$OUT/libbpf/" \
 
 # The BPF objects the selected tests' skeletons embed.
 skels=$(cd "$SB/prog_tests" &&
-	sed -n 's/^#include "\(.*\)\.skel\.h"/\1/p' "${TESTS[@]/%/.c}" | sort -u)
+	sed -n 's/^#include "\(.*\)\.skel\.h"/\1/p' "${TEST_SRCS[@]}" | sort -u)
 sys_includes=$($CLANG -v -E - </dev/null 2>&1 |
 	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
 for s in $skels; do
@@ -52,7 +53,7 @@ done
 (echo '/* Generated header, do not edit */'
  cd "$SB/prog_tests" &&
  sed -n -E 's/^void (serial_)?test_([a-zA-Z0-9_]+)\((void)?\).*/DEFINE_TEST(\2)/p' \
-	"${TESTS[@]/%/.c}" | sort) > "$OUT/prog_tests/tests.h.new"
+	"${TEST_SRCS[@]}" | sort) > "$OUT/prog_tests/tests.h.new"
 cmp -s "$OUT/prog_tests/tests.h.new" "$OUT/prog_tests/tests.h" ||
 	mv "$OUT/prog_tests/tests.h.new" "$OUT/prog_tests/tests.h"
 
@@ -77,9 +78,7 @@ CFLAGS=(-g -O2 -rdynamic -std=gnu11 -Wall -Werror -fno-omit-frame-pointer
 srcs=(test_progs.c cgroup_helpers.c trace_helpers.c network_helpers.c
       testing_helpers.c btf_helpers.c cap_helpers.c unpriv_helpers.c
       sysctl_helpers.c netlink_helpers.c io_helpers.c json_writer.c
-      "${TESTS[@]/#/prog_tests/}")
-srcs=("${srcs[@]/%.c/}")
-srcs=("${srcs[@]/%/.c}")
+      "${TEST_SRCS[@]/#/prog_tests/}")
 objs=()
 for c in "${srcs[@]}"; do
 	o=$OUT/obj/$(basename "${c%.c}").o
