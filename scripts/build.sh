@@ -12,8 +12,8 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 
 TREE=$(python3 "$REPO/scripts/tree.py")
 # NK_CONFIGS: the configs/*.config fragments over tinyconfig + kvm_guest.config
-# (the benchmark kernel uses "base bench": no debugging options).
-read -ra OURS <<< "${NK_CONFIGS:-base test}"
+# (the benchmark kernel uses "base bench": no debugging options, no BTF).
+read -ra OURS <<< "${NK_CONFIGS:-base test btf}"
 OURS=("${OURS[@]/#/$REPO/configs/}")
 OURS=("${OURS[@]/%/.config}")
 FRAGMENTS=("$TREE/kernel/configs/kvm_guest.config" "${OURS[@]}")
@@ -85,7 +85,7 @@ if [ $# = 0 ]; then
 	make -s -C "$y/generated" rt-link-user.o
 	(cd "$y/generated" && ar rcs protos.a rt-link-user.o)
 	make -s -C "$y/tests" NDEBUG=1 rt-link
-	# A kernel with BTF (make test-bpf) also gets upstream's BPF test_progs.
+	# A kernel with BTF (the test kernel) also gets upstream's BPF test_progs.
 	if grep -q '^CONFIG_DEBUG_INFO_BTF=y' "$TREE/.config"; then
 		bash "$REPO/scripts/test-progs.sh"
 	fi

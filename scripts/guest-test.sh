@@ -78,7 +78,7 @@ upstream_cmd() {
 	nk_qlease) echo "$ST/net ./nk_qlease.py" ;;
 	link_netns) echo "$ST/net ./link_netns.py" ;;
 	ynl_rt_link) echo "$TREE/tools/net/ynl/tests ./rt-link" ;;
-	# Upstream's BPF test_progs, built by scripts/test-progs.sh (make test-bpf).
+	# Upstream's BPF test_progs, built by scripts/test-progs.sh.
 	tc_netkit | tc_redirect)
 		echo "$ST/bpf/netkit_rs python3 $SCRIPTS/test_progs_ktap.py ./test_progs -t $1" ;;
 	*) return 1 ;;

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Build upstream's BPF test runner, tools/testing/selftests/bpf/test_progs,
-# with only the tests make test-bpf runs (TESTS, default "tc_netkit
+# with only the tests make test runs (TESTS, default "tc_netkit
 # tc_redirect") and only the BPF objects those use. Upstream's Makefile builds
 # every one of its hundreds of tests and objects (and a vmlinux.h); the
 # sources, flags and generated headers here are its own, the selection is ours.
 #
-# usage: test-progs.sh        (the work tree is NETKIT_RS_TREE, built with BTF)
+# usage: test-progs.sh        (in the work tree, once its kernel is built with BTF)
 # output: $TREE/tools/testing/selftests/bpf/netkit_rs/test_progs
 set -euo pipefail
 
