@@ -82,7 +82,7 @@ test)
 	rm -rf "$out"; mkdir -p "$out"
 	set +e
 	# Not --foreground: on timeout the whole group goes, qemu included.
-	timeout -k 30 "${GUEST_TIMEOUT:-3000}" \
+	timeout -k 30 "${GUEST_TIMEOUT:-3600}" \
 		"${VNG[@]}" -v --rwdir "$out" --exec \
 		"$GUEST_ENV bash $REPO/scripts/guest-test.sh '$out' '$IMPL' \
 		 '${KSELFTESTS:-1}' '${UPSTREAM:-}'" \
