@@ -24,8 +24,10 @@ export NK_CMD := $(value CMD)
 
 # Upstream suites each implementation is held to; every issue that makes
 # netkit_rs pass a suite adds it here.
-UPSTREAM_rs := nk_qlease link_netns ynl_rt_link tc_netkit tc_redirect
-UPSTREAM_c := nk_qlease link_netns ynl_rt_link tc_netkit tc_redirect
+# The BPF ones are test_progs tests (scripts/test-progs.sh builds them).
+UPSTREAM_BPF := tc_netkit tc_redirect
+UPSTREAM_rs := nk_qlease link_netns ynl_rt_link $(UPSTREAM_BPF)
+UPSTREAM_c := nk_qlease link_netns ynl_rt_link $(UPSTREAM_BPF)
 UPSTREAM ?= $(UPSTREAM_$(IMPL))
 export UPSTREAM
 # KUnit suites that must have run.
@@ -60,10 +62,10 @@ test: build
 		$(if $(filter 0,$(KSELFTESTS)),,--expect-suite kselftest) \
 		--expect-suite $(addprefix upstream.,$(UPSTREAM))
 
-# The part of make test that upstream's BPF selftests make (the test kernel
-# has BTF for them, configs/btf.config; scripts/test-progs.sh builds them).
+# A quick subset of make test: KUnit and upstream's BPF selftests (for which
+# the test kernel has BTF, configs/btf.config).
 test-bpf:
-	@$(MAKE) --no-print-directory test KSELFTESTS=0 UPSTREAM="tc_netkit tc_redirect"
+	@$(MAKE) --no-print-directory test KSELFTESTS=0 UPSTREAM="$(UPSTREAM_BPF)"
 
 check: build
 	@bash $(REPO)/scripts/check.sh
