@@ -62,7 +62,6 @@ use kernel::{
             NetdevNotifier, //
         },
         queue::{
-            Instance,
             LeaseDir,
             Ops,
             OpsLocked,
@@ -71,8 +70,10 @@ use kernel::{
         },
         rtnl::{
             self,
+            NewLink,
             NewLinkParams,
             PeerInfo,
+            Registered,
             Rtnl,
             RtnlCell,
             IFINFOMSG_LEN,
@@ -401,6 +402,8 @@ fn bpf_target(ifindex: u32, which: AttachType, rtnl: &Rtnl) -> Result<&DriverDev
 }
 
 impl Hook for NetkitRs {
+    type OwnerModule = NetkitModule;
+
     fn prog_attach(req: &AttachRequest<'_>, prog: ARef<Prog>) -> Result {
         let rtnl = Rtnl::lock();
         let dev = bpf_target(req.target_ifindex(), req.attach_type(), &rtnl)?;
@@ -437,12 +440,7 @@ impl Hook for NetkitRs {
                 dev: RtnlCell::new(Some(ARef::from(&**dev))),
             },
         )?;
-        let link = primer.link();
-        if let Err(e) = dev.data().progs.attach_link(link, req.position(), &rtnl) {
-            drop(link.dev.replace(None, &rtnl));
-            return Err(e);
-        }
-        Ok(primer.settle())
+        dev.data().progs.attach_link(primer, req.position(), &rtnl)
     }
 }
 
@@ -554,18 +552,20 @@ fn xmit(
     skb.set_dev(peer);
     match nk.progs.run(&mut skb, policy, NETKIT_NEXT, bpf_ctx, ctx) {
         NETKIT_NEXT | NETKIT_PASS => {
-            skb.eth_pull_mac();
+            if skb.eth_pull_mac().is_err() {
+                return xmit_drop(dev, skb, DropReason::PktTooSmall);
+            }
             if skb.netif_rx(ctx).is_err() {
                 dev.tx_dropped_inc();
                 return TxStatus::Drop;
             }
-            dev.sw_stats_tx_add(1, len);
-            peer.sw_stats_rx_add(len);
+            dev.sw_stats_tx_add(1, len, ctx);
+            peer.sw_stats_rx_add(len, ctx);
             TxStatus::Ok
         }
         NETKIT_REDIRECT => {
-            dev.sw_stats_tx_add(1, len);
-            bpf_ctx.redirect(skb);
+            dev.sw_stats_tx_add(1, len, ctx);
+            bpf_ctx.redirect(skb, ctx);
             TxStatus::Ok
         }
         _ => xmit_drop(dev, skb, DropReason::NotSpecified),
@@ -578,7 +578,7 @@ struct NetkitRs;
 impl dev::Driver for NetkitRs {
     type Data = Netkit;
 
-    const QUEUE_MGMT_OPS: Option<&'static QueueMgmtOps> = Some(&QueueMgmtOps::new::<Self>());
+    const QUEUE_MGMT_OPS: Option<&'static QueueMgmtOps<Self>> = Some(&QueueMgmtOps::new());
 
     fn setup(dev: &mut Setup<'_>) {
         const HW_VLAN: features::Features = features::HW_VLAN_CTAG_TX
@@ -599,11 +599,8 @@ impl dev::Driver for NetkitRs {
         dev.set_max_mtu(dev::ETH_MAX_MTU);
         dev.update_flags(flags::NOARP, 0);
         dev.update_priv_flags(
-            priv_flags::LIVE_ADDR_CHANGE
-                | priv_flags::PHONY_HEADROOM
-                | priv_flags::NO_QUEUE
-                | priv_flags::DISABLE_NETPOLL,
-            priv_flags::TX_SKB_SHARING,
+            priv_flags::LIVE_ADDR_CHANGE | priv_flags::PHONY_HEADROOM | priv_flags::NO_QUEUE,
+            0,
         );
         dev.set_lltx();
         dev.set_netmem_tx_no_dma();
@@ -629,10 +626,6 @@ impl dev::Driver for NetkitRs {
             primary: Atomic::new(false),
             headroom: Atomic::new(0),
         })
-    }
-
-    fn init(_dev: &DriverDevice<Self>) -> Result {
-        Ok(())
     }
 
     fn uninit(dev: &DriverDevice<Self>, rtnl: &Rtnl) {
@@ -680,8 +673,11 @@ impl dev::Driver for NetkitRs {
         dev.data().peer.get(&guard).map_or(0, |peer| peer.ifindex())
     }
 
-    fn get_peer_dev<'a>(dev: &'a DriverDevice<Self>, guard: &'a rcu::Guard) -> Option<&'a Device> {
-        dev.data().peer.get(guard).map(|peer| &**peer)
+    fn get_peer_dev<'a>(
+        dev: &'a DriverDevice<Self>,
+        guard: &'a rcu::Guard,
+    ) -> Option<&'a DriverDevice<Self>> {
+        dev.data().peer.get(guard)
     }
 
     fn get_stats64(dev: &DriverDevice<Self>, stats: &mut Stats64) {
@@ -725,7 +721,7 @@ impl dev::Driver for NetkitRs {
         info.set_driver(DRV_NAME);
     }
 
-    fn bpf(dev: &DriverDevice<Self>, req: &NetdevBpf, ops: &Ops<'_>) -> Result {
+    fn bpf(dev: &DriverDevice<Self>, req: &NetdevBpf, ops: &Ops<'_>, rtnl: &Rtnl) -> Result {
         let (queue_id, create) = match req.command() {
             BpfCommand::SetupXskPool { queue_id, enable } => (queue_id, enable),
             BpfCommand::SetupProg => return Err(EOPNOTSUPP),
@@ -754,7 +750,7 @@ impl dev::Driver for NetkitRs {
         if create && phys.min_mp_channel_count() != 0 {
             return Err(EBUSY);
         }
-        phys.setup_xsk_pool(req, phys_queue_id)
+        phys.setup_xsk_pool(req, phys_queue_id, rtnl)
     }
 
     fn xsk_wakeup(
@@ -769,7 +765,7 @@ impl dev::Driver for NetkitRs {
         // `bpf` checked the physical device's AF_XDP support when the pool was bound, and the
         // lease cannot change without unbinding it.
         let phys = dev.rx_queue_lease_rcu(queue_id, guard).ok_or(EOPNOTSUPP)?;
-        phys.dev().xsk_wakeup(phys.index(), flags)
+        phys.xsk_wakeup(flags, guard)
     }
 }
 
@@ -777,7 +773,7 @@ impl dev::Driver for NetkitRs {
 impl QueueMgmt for NetkitRs {
     fn queue_create(
         dev: &DriverDevice<Self>,
-        lock: &Instance<'_>,
+        lock: &Ops<'_>,
         extack: &mut ExtAck<'_>,
     ) -> Result<u32> {
         let nk = dev.data();
@@ -821,12 +817,12 @@ impl rtnl::Link for NetkitRs {
         Ok(())
     }
 
-    fn newlink(
-        dev: &DriverDevice<Self>,
+    fn newlink<'a>(
+        mut dev: NewLink<'a, Self>,
         params: &NewLinkParams<'_>,
         extack: &mut ExtAck<'_>,
-        rtnl: &Rtnl,
-    ) -> Result {
+        rtnl: &'a Rtnl,
+    ) -> Result<Registered<'a, Self>> {
         let tb = params.tb();
         let data = params.data();
         let cfg = NewLinkConfig::parse(data.as_ref(), extack)?;
@@ -851,8 +847,8 @@ impl rtnl::Link for NetkitRs {
 
         let peer = if cfg.pair == NETKIT_DEVICE_PAIR {
             let net = params.peer_net();
-            let mut peer = rtnl::create_link(dev, net, &ifname, assign, &tbp, extack, rtnl)?;
-            peer.inherit_tso_max(dev, rtnl);
+            let mut peer = rtnl::create_link(&dev, net, &ifname, assign, &tbp, extack, rtnl)?;
+            peer.inherit_tso_max(&dev);
             if cfg.headroom != 0 {
                 peer.set_needed_headroom(cfg.headroom);
             }
@@ -860,7 +856,7 @@ impl rtnl::Link for NetkitRs {
                 peer.set_needed_tailroom(cfg.tailroom);
             }
             if cfg.mode == NETKIT_L2 && !(peer_info.is_some() && tbp.has(IFLA_ADDRESS)) {
-                peer.random_ether_addr(rtnl);
+                peer.random_ether_addr();
             }
             if let Some(info) = &peer_info {
                 if dev.ifindex() != 0 {
@@ -884,10 +880,10 @@ impl rtnl::Link for NetkitRs {
         };
 
         if cfg.mode == NETKIT_L2 && !tb.has(IFLA_ADDRESS) {
-            dev.random_ether_addr(rtnl);
+            dev.random_ether_addr();
         }
         let name = tb.get(IFLA_IFNAME).map_or(&b"nk%d"[..], Attr::as_str_bytes);
-        dev.set_name(&IfName::new(name), rtnl)?;
+        dev.set_name(&IfName::new(name));
         if cfg.headroom != 0 {
             dev.set_needed_headroom(cfg.headroom);
         }
@@ -896,24 +892,27 @@ impl rtnl::Link for NetkitRs {
         }
         dev.data().configure(cfg.side(true));
         if cfg.pair == NETKIT_DEVICE_SINGLE {
-            dev.set_xdp_features(xdp::features::XSK, rtnl);
+            dev.set_xdp_features(xdp::features::XSK);
         }
 
-        if let Err(e) = dev.register(rtnl) {
-            if let Some(peer) = peer {
-                peer.unregister(rtnl);
+        let dev = match dev.register(rtnl) {
+            Ok(dev) => dev,
+            Err(e) => {
+                if let Some(peer) = peer {
+                    peer.unregister(rtnl);
+                }
+                return Err(e);
             }
-            return Err(e);
-        }
+        };
         dev.carrier_off();
         if cfg.mode == NETKIT_L2 {
             let _ = dev.change_flags(dev.flags() & !flags::NOARP, rtnl);
         }
         if let Some(peer) = peer {
             dev.data().peer.set(peer, rtnl)?;
-            peer.data().peer.set(dev, rtnl)?;
+            peer.data().peer.set(dev.dev(), rtnl)?;
         }
-        Ok(())
+        Ok(dev)
     }
 
     fn changelink(
@@ -996,7 +995,6 @@ impl rtnl::Link for NetkitRs {
 /// order, so in reverse, as in C.
 #[pin_data]
 struct NetkitModule {
-    #[pin]
     _bpf: bpf::netkit::Registration<NetkitRs>,
     #[pin]
     _notifier: notifier::Registration<LeaseNotifier>,
@@ -1005,11 +1003,11 @@ struct NetkitModule {
 }
 
 impl kernel::InPlaceModule for NetkitModule {
-    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+    fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             _link <- rtnl::Registration::new(),
             _notifier <- notifier::Registration::new(LeaseNotifier),
-            _bpf <- bpf::netkit::Registration::new(module),
+            _bpf: bpf::netkit::Registration::new()?,
         })
     }
 }

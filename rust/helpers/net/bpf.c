@@ -26,11 +26,15 @@ __rust_helper struct bpf_prog *rust_helper_bpf_prog_get_type(u32 ufd,
 }
 
 /* One program run on an skb, as tcx and netkit do it. */
-__rust_helper u32 rust_helper_bpf_prog_run_skb(const struct bpf_prog *prog,
-					       struct sk_buff *skb)
+__rust_helper void rust_helper_bpf_compute_data_pointers(struct sk_buff *skb)
 {
 	bpf_compute_data_pointers(skb);
-	return bpf_prog_run(prog, skb);
+}
+
+__rust_helper u32 rust_helper_bpf_prog_run(const struct bpf_prog *prog,
+					   const void *ctx)
+{
+	return bpf_prog_run(prog, ctx);
 }
 
 __rust_helper struct bpf_net_context *
@@ -112,18 +116,6 @@ __rust_helper u32 rust_helper_bpf_attr_link_relative_fd(const union bpf_attr *at
 __rust_helper u64 rust_helper_bpf_attr_link_expected_revision(const union bpf_attr *attr)
 {
 	return attr->link_create.netkit.expected_revision;
-}
-
-__rust_helper void rust_helper_bpf_link_info_set_netkit(struct bpf_link_info *info,
-							u32 ifindex, u32 attach_type)
-{
-	info->netkit.ifindex = ifindex;
-	info->netkit.attach_type = attach_type;
-}
-
-__rust_helper struct net *rust_helper_current_net(void)
-{
-	return current->nsproxy->net_ns;
 }
 
 #endif

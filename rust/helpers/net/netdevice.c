@@ -11,12 +11,6 @@ __rust_helper struct net *rust_helper_dev_net(const struct net_device *dev)
 	return dev_net(dev);
 }
 
-__rust_helper bool rust_helper_netdev_same_net(const struct net_device *a,
-					       const struct net_device *b)
-{
-	return net_eq(dev_net(a), dev_net(b));
-}
-
 __rust_helper void rust_helper_netdev_hold(struct net_device *dev,
 					   netdevice_tracker *tracker,
 					   gfp_t gfp)
@@ -41,12 +35,6 @@ __rust_helper void rust_helper_dev_sw_netstats_rx_add(struct net_device *dev,
 						      unsigned int len)
 {
 	dev_sw_netstats_rx_add(dev, len);
-}
-
-__rust_helper void rust_helper_dev_fetch_sw_tstats(struct rtnl_link_stats64 *s,
-						   const struct net_device *dev)
-{
-	dev_fetch_sw_netstats(s, dev->tstats);
 }
 
 __rust_helper void rust_helper_dev_core_stats_tx_dropped_inc(struct net_device *dev)
@@ -102,12 +90,6 @@ __rust_helper struct net_device *
 rust_helper_netdev_notifier_info_to_dev(const struct netdev_notifier_info *info)
 {
 	return netdev_notifier_info_to_dev(info);
-}
-
-__rust_helper void rust_helper_netdev_update_priv_flags(struct net_device *dev,
-						     u32 set, u32 clear)
-{
-	dev->priv_flags = (dev->priv_flags & ~clear) | set;
 }
 
 __rust_helper void rust_helper_netdev_set_lltx(struct net_device *dev)

@@ -68,11 +68,16 @@ __rust_helper void rust_helper_skb_set_dev(struct sk_buff *skb,
 }
 
 /* eth_skb_pull_mac() followed by the matching skb_postpull_rcsum(). */
-__rust_helper void rust_helper_eth_skb_pull_mac_rcsum(struct sk_buff *skb)
+__rust_helper struct ethhdr *rust_helper_eth_skb_pull_mac(struct sk_buff *skb)
 {
-	struct ethhdr *eth = eth_skb_pull_mac(skb);
+	return eth_skb_pull_mac(skb);
+}
 
-	skb_postpull_rcsum(skb, eth, ETH_HLEN);
+__rust_helper void rust_helper_skb_postpull_rcsum(struct sk_buff *skb,
+						  const void *start,
+						  unsigned int len)
+{
+	skb_postpull_rcsum(skb, start, len);
 }
 
 #endif

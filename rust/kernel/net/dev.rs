@@ -47,9 +47,13 @@ use crate::{
     types::Opaque, //
 };
 use core::{
+    any::TypeId,
     cell::UnsafeCell,
     marker::PhantomData,
-    ops::Deref,
+    ops::{
+        Deref,
+        DerefMut, //
+    },
     ptr::NonNull, //
 };
 
@@ -64,19 +68,21 @@ pub mod flags {
 }
 
 /// Device flags invisible to user space (`enum netdev_priv_flags`).
+///
+/// `IFF_TX_SKB_SHARING`, which `ether_setup` sets, is not among them: [`Adapter::setup`]
+/// clears it, because [`Driver::start_xmit`] gets the [`SkBuff`] to change and hand on, which a
+/// sender that shares it (pktgen's `clone_skb`, `burst`) must not see. It also sets
+/// `IFF_DISABLE_NETPOLL`: netpoll transmits with bottom halves on, which the [`TxContext`] of
+/// `start_xmit` rules out.
 pub mod priv_flags {
     use crate::bindings;
 
-    /// The device supports sharing skbs on transmit.
-    pub const TX_SKB_SHARING: u32 = bindings::netdev_priv_flags_IFF_TX_SKB_SHARING;
     /// The hardware address may change while the device is up.
     pub const LIVE_ADDR_CHANGE: u32 = bindings::netdev_priv_flags_IFF_LIVE_ADDR_CHANGE;
     /// The headroom is controlled by an external entity.
     pub const PHONY_HEADROOM: u32 = bindings::netdev_priv_flags_IFF_PHONY_HEADROOM;
     /// The device can run without a qdisc.
     pub const NO_QUEUE: u32 = bindings::netdev_priv_flags_IFF_NO_QUEUE;
-    /// Netpoll is disabled.
-    pub const DISABLE_NETPOLL: u32 = bindings::netdev_priv_flags_IFF_DISABLE_NETPOLL;
 }
 
 /// Device features (`netdev_features_t`, `NETIF_F_*`).
@@ -151,6 +157,33 @@ fn netdev_priv(dev: *mut bindings::net_device) -> *mut u8 {
     dev.cast::<u8>().wrapping_add(bindings::NETDEV_PRIV_OFFSET)
 }
 
+/// The private area (`netdev_priv()`) of a device of driver `T`: a tag naming the driver, then
+/// the driver's data.
+///
+/// The tag tells devices of two drivers apart where their adapters compile to the same code,
+/// which LLVM's function merging may give one address (so the same `ndo_start_xmit`).
+#[repr(C)]
+struct Private<T: Driver> {
+    driver: TypeId,
+    data: T::Data,
+}
+
+/// Size of the private area of `T`'s devices (`rtnl_link_ops::priv_size`).
+pub(crate) const fn priv_size<T: Driver>() -> usize {
+    core::mem::size_of::<Private<T>>()
+}
+
+/// The driver data in the private area of a device set up by [`Adapter::setup`] of `T`.
+#[inline]
+fn priv_data<T: Driver>(dev: *mut bindings::net_device) -> *mut T::Data {
+    let private = netdev_priv(dev).cast::<Private<T>>();
+    // Only computes a field address (`wrapping` semantics: no access).
+    private
+        .cast::<u8>()
+        .wrapping_add(core::mem::offset_of!(Private<T>, data))
+        .cast()
+}
+
 /// A network namespace (`struct net`).
 ///
 /// # Invariants
@@ -189,6 +222,10 @@ impl PartialEq for Namespace {
 impl Eq for Namespace {}
 
 /// A device name (`char name[IFNAMSIZ]`), always NUL-terminated.
+///
+/// # Invariants
+///
+/// The buffer holds a NUL byte (at the latest in its last byte).
 #[derive(Clone, Copy)]
 pub struct IfName([u8; IFNAMSIZ]);
 
@@ -211,6 +248,7 @@ impl IfName {
         let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
         let n = end.min(IFNAMSIZ - 1);
         buf[..n].copy_from_slice(&name[..n]);
+        // INVARIANT: At most `IFNAMSIZ - 1` bytes are copied into a zeroed buffer.
         Self(buf)
     }
 
@@ -237,24 +275,30 @@ pub enum NameAssign {
     User = bindings::NET_NAME_USER as u8,
 }
 
-/// A network device (`struct net_device`) of any driver.
+/// A network device (`struct net_device`) of any driver that has been registered.
+///
+/// A device that never reached `NETREG_REGISTERED` is freed by `free_netdev()` at once,
+/// whatever its reference count; such a device is an [`Unregistered`], never a `Device`.
 ///
 /// # Invariants
 ///
-/// `self` is a valid `struct net_device`; its memory stays valid for as long as the reference
-/// used to reach it (a reference count, an RCU read-side section, or RTNL for a registered
-/// device).
+/// `self` is a valid `struct net_device` whose `reg_state` has reached `NETREG_REGISTERED`, so
+/// it is freed only by `netdev_run_todo()` once its reference count has dropped to zero. Its
+/// memory stays valid for as long as the reference used to reach it (a reference count, an RCU
+/// read-side section, or RTNL while the device is registered).
 #[repr(transparent)]
 pub struct Device(Opaque<bindings::net_device>);
 
 // SAFETY: A `net_device` may be used from any thread; the methods state what they require.
 unsafe impl Send for Device {}
-// SAFETY: The `&self` methods are safe to call concurrently (C synchronises them or they only
-// read fields with `READ_ONCE()` semantics).
+// SAFETY: The `&self` methods are safe to call concurrently: each takes the lock or context it
+// needs as an argument, calls a C function that synchronises itself, or reads a field once like
+// `READ_ONCE()`.
 unsafe impl Sync for Device {}
 
-// SAFETY: `dev_hold`/`dev_put` keep the memory of the device alive; the device is freed only
-// when its reference count drops to zero after unregistration.
+// SAFETY: `netdev_hold`/`netdev_put` keep the memory of the device alive: by the type invariant
+// the device has been registered, so it is freed only after its reference count drops to zero
+// (`netdev_wait_allrefs_any()` in `netdev_run_todo()`).
 unsafe impl AlwaysRefCounted for Device {
     #[inline]
     fn inc_ref(&self) {
@@ -276,10 +320,12 @@ impl Device {
     ///
     /// # Safety
     ///
-    /// `ptr` is a valid `net_device` that stays valid for `'a`.
+    /// `ptr` is a valid `net_device` that has been registered (its `reg_state` reached
+    /// `NETREG_REGISTERED`) and stays valid for `'a`.
     #[inline]
     pub unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a Self {
         // SAFETY: `Device` is transparent over `net_device`; per the safety requirements.
+        // INVARIANT: Registered, per the safety requirements.
         unsafe { &*ptr.cast() }
     }
 
@@ -287,8 +333,17 @@ impl Device {
     /// (`__dev_get_by_index(current->nsproxy->net_ns, ifindex)`).
     pub fn get_by_index_current_net(ifindex: u32, _rtnl: &Rtnl) -> Option<&Device> {
         let ifindex = i32::try_from(ifindex).ok()?;
-        // SAFETY: A task's network namespace stays alive while it runs; RTNL is held.
-        let dev = unsafe { bindings::__dev_get_by_index(bindings::current_net(), ifindex) };
+        // SAFETY: `current` is valid; its `nsproxy` changes only in the task itself.
+        let nsproxy = unsafe { (*bindings::get_current()).nsproxy };
+        // An exiting task has none any more (`exit_task_namespaces()` comes before the task
+        // work that may release files).
+        if nsproxy.is_null() {
+            return None;
+        }
+        // SAFETY: The task's `nsproxy` and its namespace stay alive while the task runs.
+        let net = unsafe { (*nsproxy).net_ns };
+        // SAFETY: `net` is alive (see above); RTNL is held.
+        let dev = unsafe { bindings::__dev_get_by_index(net, ifindex) };
         // SAFETY: A device found under RTNL stays valid until RTNL, held for the lifetime of
         // the result, is released: unregistered devices are freed by `netdev_run_todo()` after
         // that.
@@ -383,8 +438,11 @@ impl Device {
     /// Without RTNL the answer can be stale once returned, as in C.
     #[inline]
     pub fn same_net(&self, other: &Device) -> bool {
-        // SAFETY: Both devices are valid; only the namespace pointers are compared.
-        unsafe { bindings::netdev_same_net(self.as_raw(), other.as_raw()) }
+        // SAFETY: The device is valid; only the namespace pointer is used.
+        let net = unsafe { bindings::dev_net(self.as_raw()) };
+        // SAFETY: As above.
+        let other_net = unsafe { bindings::dev_net(other.as_raw()) };
+        core::ptr::eq(net, other_net)
     }
 
     /// Turns the carrier on (`netif_carrier_on`).
@@ -436,50 +494,11 @@ impl Device {
         })
     }
 
-    /// Gives the device a random locally administered Ethernet address (`eth_hw_addr_random`).
-    #[inline]
-    pub fn random_ether_addr(&self, _rtnl: &Rtnl) {
-        // SAFETY: The device is valid and RTNL, which serialises address changes, is held.
-        unsafe { bindings::eth_hw_addr_random(self.as_raw()) };
-    }
-
-    /// Copies the TSO limits of `from` (`netif_inherit_tso_max`).
-    #[inline]
-    pub fn inherit_tso_max(&self, from: &Device, _rtnl: &Rtnl) {
-        // SAFETY: Both devices are valid and RTNL is held.
-        unsafe { bindings::netif_inherit_tso_max(self.as_raw(), from.as_raw()) };
-    }
-
     /// Returns whether the device is queued for unregistration (`unregister_netdevice_queued`).
     #[inline]
     pub fn is_unregister_queued(&self, _rtnl: &Rtnl) -> bool {
         // SAFETY: The device is valid and RTNL is held.
         unsafe { bindings::unregister_netdevice_queued(self.as_raw()) }
-    }
-
-    /// Queues the device for unregistration on `list` (`unregister_netdevice_queue`).
-    ///
-    /// Does nothing if the device is not registered or already queued (possibly on another
-    /// list).
-    #[inline]
-    pub fn unregister_queue(&self, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
-        if !self.is_registered() || self.is_unregister_queued(rtnl) {
-            return;
-        }
-        // SAFETY: The device is registered and not on any unregistration list; `list` is a
-        // valid list head; RTNL is held.
-        unsafe { bindings::unregister_netdevice_queue(self.as_raw(), list.as_raw()) };
-    }
-
-    /// Unregisters the device now (`unregister_netdevice`); does nothing if it is not
-    /// registered or already queued for unregistration.
-    #[inline]
-    pub fn unregister(&self, rtnl: &Rtnl) {
-        if !self.is_registered() || self.is_unregister_queued(rtnl) {
-            return;
-        }
-        // SAFETY: The device is registered and not queued; RTNL is held.
-        unsafe { bindings::unregister_netdevice_queue(self.as_raw(), core::ptr::null_mut()) };
     }
 }
 
@@ -589,6 +608,18 @@ impl Stats64 {
     }
 }
 
+/// Adds `set` to and removes `clear` from the private flags (a bitfield) of `dev`.
+///
+/// # Safety
+///
+/// `dev` is valid and only the caller's.
+#[inline]
+unsafe fn update_priv_flags(dev: *mut bindings::net_device, set: u32, clear: u32) {
+    // SAFETY: Per the safety requirements.
+    let bits = unsafe { &mut (*dev).__bindgen_anon_1.__bindgen_anon_1 };
+    bits.set_priv_flags((bits.priv_flags() & !(clear as c_ulong)) | set as c_ulong);
+}
+
 /// The device being set up by [`Driver::setup`], before anyone else can see it.
 ///
 /// # Invariants
@@ -625,7 +656,7 @@ impl Setup<'_> {
     #[inline]
     pub fn update_priv_flags(&mut self, set: u32, clear: u32) {
         // SAFETY: As above.
-        unsafe { bindings::netdev_update_priv_flags(self.dev, set, clear) };
+        unsafe { update_priv_flags(self.dev, set, clear) };
     }
 
     /// Declares lockless transmit (`lltx`).
@@ -685,7 +716,8 @@ impl Setup<'_> {
 /// # Invariants
 ///
 /// The device was allocated with [`Adapter::setup`] of `T` as setup function, so
-/// `netdev_priv()` holds a pinned, initialised `T::Data` for the lifetime of the device.
+/// `netdev_priv()` holds `T`'s tag and a pinned, initialised `T::Data` for the lifetime of the
+/// device.
 #[repr(transparent)]
 pub struct DriverDevice<T: Driver>(Device, PhantomData<T>);
 
@@ -712,8 +744,8 @@ impl<T: Driver> DriverDevice<T> {
 
     /// Returns `dev` as a device of `T`, if it is one.
     ///
-    /// A device is one of `T`'s if its `ndo_start_xmit` is `T`'s adapter, which the driver's
-    /// crate instantiates once.
+    /// A device is one of `T`'s if its `ndo_start_xmit` is `T`'s adapter and its private area
+    /// carries `T`'s tag: the adapters of drivers whose code is the same may share one address.
     #[inline]
     pub fn from_device(dev: &Device) -> Option<&Self> {
         // SAFETY: The device is valid; its ops table is static and never changes.
@@ -722,15 +754,15 @@ impl<T: Driver> DriverDevice<T> {
             *mut bindings::sk_buff,
             *mut bindings::net_device,
         ) -> bindings::netdev_tx_t = Adapter::<T>::start_xmit;
-        // SAFETY: Only devices set up by `Adapter::<T>::setup` have this transmit function.
-        core::ptr::fn_addr_eq(xmit, ours).then(|| unsafe { Self::from_raw(dev.as_raw()) })
-    }
-
-    /// Sets the XDP features (`xdp_set_features_flag`), see [`crate::net::xdp::features`].
-    #[inline]
-    pub fn set_xdp_features(&self, features: XdpFeatures, _rtnl: &Rtnl) {
-        // SAFETY: The device is valid; the function takes the instance lock it needs.
-        unsafe { bindings::xdp_set_features_flag(self.as_raw(), features) };
+        if !core::ptr::fn_addr_eq(xmit, ours) {
+            return None;
+        }
+        // SAFETY: Only devices set up by the `Adapter::setup` of a Rust driver have an adapter's
+        // transmit function, and that setup wrote the driver's tag first in the private area
+        // (`Private` is `repr(C)`), which is never written again.
+        let driver = unsafe { netdev_priv(dev.as_raw()).cast::<TypeId>().read() };
+        // SAFETY: A device set up by `Adapter::<T>::setup`, valid as long as `dev`.
+        (driver == TypeId::of::<T>()).then(|| unsafe { Self::from_raw(dev.as_raw()) })
     }
 
     /// Returns the driver's private data (pinned: it never moves).
@@ -742,35 +774,50 @@ impl<T: Driver> DriverDevice<T> {
     /// Returns the driver's private data as a pinned reference.
     #[inline]
     pub fn pinned_data(&self) -> Pin<&T::Data> {
-        let ptr = netdev_priv(self.as_raw()).cast::<T::Data>();
+        let ptr = priv_data::<T>(self.as_raw());
         // SAFETY: By the type invariant the area holds an initialised, pinned `T::Data` that
         // lives as long as the device.
         unsafe { Pin::new_unchecked(&*ptr) }
     }
 
-    /// Sets the device name (the pattern `"nk%d"` is resolved at registration).
-    ///
-    /// Fails with `EBUSY` once the device is registered.
+    /// Whether the device may be unregistered now: registered, not queued for unregistration
+    /// yet, and not moving to another namespace (`__dev_change_net_namespace()` sends
+    /// `NETDEV_UNREGISTER` for a device it lists again afterwards).
     #[inline]
-    pub fn set_name(&self, name: &IfName, _rtnl: &Rtnl) -> Result {
-        if self.reg_state() != bindings::netdev_reg_state_NETREG_UNINITIALIZED {
-            return Err(EBUSY);
-        }
-        // SAFETY: The device is not registered, so nothing else reads its name; RTNL is held.
-        unsafe { (*self.as_raw()).name = name.0.map(|c| c as c_char) };
-        Ok(())
+    fn may_unregister(&self, rtnl: &Rtnl) -> bool {
+        // SAFETY: The device is valid; `moving_ns` is written by `__dev_change_net_namespace()`,
+        // which runs under RTNL, held here.
+        let moving = unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).moving_ns) };
+        self.is_registered() && !moving && !self.is_unregister_queued(rtnl)
     }
 
-    /// Registers the device (`register_netdevice`).
+    /// Queues the device for unregistration on `list` (`unregister_netdevice_queue`).
     ///
-    /// Fails with `EBUSY` if it was registered before.
+    /// Does nothing if the device may not be unregistered now: not registered, already queued
+    /// (possibly on another list) or moving between namespaces. Only the driver of a device
+    /// unregisters it, so this is not a [`Device`] method.
     #[inline]
-    pub fn register(&self, _rtnl: &Rtnl) -> Result {
-        if self.reg_state() != bindings::netdev_reg_state_NETREG_UNINITIALIZED {
-            return Err(EBUSY);
+    pub fn unregister_queue(&self, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
+        if !self.may_unregister(rtnl) {
+            return;
         }
-        // SAFETY: The device is valid, has never been registered and RTNL is held.
-        to_result(unsafe { bindings::register_netdevice(self.as_raw()) })
+        // SAFETY: The device is registered and not on any unregistration list; `list` is a
+        // valid list head; RTNL is held.
+        unsafe { bindings::unregister_netdevice_queue(self.as_raw(), list.as_raw()) };
+    }
+
+    /// Unregisters the device now (`unregister_netdevice`); does nothing if it may not be
+    /// unregistered now, see [`DriverDevice::unregister_queue`].
+    ///
+    /// Not from [`crate::net::rtnl::Link::dellink`], which the core calls while it walks the
+    /// namespace's device list: queue the device there.
+    #[inline]
+    pub fn unregister(&self, rtnl: &Rtnl) {
+        if !self.may_unregister(rtnl) {
+            return;
+        }
+        // SAFETY: The device is registered and not queued; RTNL is held.
+        unsafe { bindings::unregister_netdevice_queue(self.as_raw(), core::ptr::null_mut()) };
     }
 
     /// Sets the Ethernet address from a `ndo_set_mac_address` request (`eth_mac_addr`).
@@ -781,16 +828,22 @@ impl<T: Driver> DriverDevice<T> {
     }
 
     /// Counts transmitted packets in the per-CPU statistics (`dev_sw_netstats_tx_add`).
+    ///
+    /// A `u64_stats` writer: `_ctx` proves bottom halves are off, so no other writer on this
+    /// CPU interrupts the update.
     #[inline]
-    pub fn sw_stats_tx_add(&self, packets: u32, len: u32) {
-        // SAFETY: `T`'s devices use `NETDEV_PCPU_STAT_TSTATS` (set by `Adapter::setup`); the
-        // helper skips the update while the statistics are not allocated.
+    pub fn sw_stats_tx_add(&self, packets: u32, len: u32, _ctx: &TxContext) {
+        // SAFETY: `T`'s devices use `NETDEV_PCPU_STAT_TSTATS` (set by `Adapter::setup`), which
+        // `register_netdevice()` allocates before `NETREG_REGISTERED` and `netdev_run_todo()`
+        // frees after the last reference is gone; the device has been registered by the type
+        // invariant of `Device` and is alive, so `tstats` is allocated. Bottom halves are off.
         unsafe { bindings::dev_sw_netstats_tx_add(self.as_raw(), packets, len) };
     }
 
-    /// Counts a received packet in the per-CPU statistics (`dev_sw_netstats_rx_add`).
+    /// Counts a received packet in the per-CPU statistics (`dev_sw_netstats_rx_add`); see
+    /// [`DriverDevice::sw_stats_tx_add`].
     #[inline]
-    pub fn sw_stats_rx_add(&self, len: u32) {
+    pub fn sw_stats_rx_add(&self, len: u32, _ctx: &TxContext) {
         // SAFETY: As for `sw_stats_tx_add`.
         unsafe { bindings::dev_sw_netstats_rx_add(self.as_raw(), len) };
     }
@@ -798,9 +851,10 @@ impl<T: Driver> DriverDevice<T> {
     /// Reports the per-CPU statistics and the core's transmit drops (`dev_fetch_sw_netstats`).
     #[inline]
     pub fn fetch_sw_stats(&self, stats: &mut Stats64) {
-        // SAFETY: The device is valid and registered (statistics are only queried then), so
-        // `tstats` is allocated.
-        unsafe { bindings::dev_fetch_sw_tstats(stats.0.get(), self.as_raw()) };
+        // SAFETY: `tstats` is allocated, as for `sw_stats_tx_add`; readers need no context.
+        unsafe {
+            bindings::dev_fetch_sw_netstats(stats.0.get(), (*self.as_raw()).__bindgen_anon_2.tstats)
+        };
         // SAFETY: The device is valid.
         let dropped = unsafe { bindings::dev_stats_read_tx_dropped(self.as_raw()) };
         stats.set_tx_dropped(dropped as u64);
@@ -811,6 +865,110 @@ impl<T: Driver> DriverDevice<T> {
     pub fn tx_dropped_inc(&self) {
         // SAFETY: The device is valid.
         unsafe { bindings::dev_core_stats_tx_dropped_inc(self.as_raw()) };
+    }
+}
+
+/// A device of driver `T` that is not registered: being set up in [`crate::net::rtnl::Link::newlink`]
+/// or [`Driver::init`], or a [`NewDevice`] such as the peer of a pair.
+///
+/// It is not a [`Device`]: `free_netdev()` frees an unregistered device at once, whatever its
+/// reference count, so it cannot be reference counted, and nothing that needs a registered
+/// device (statistics, locks, unregistration) is reachable from it. Registering it is what
+/// turns it into a [`DriverDevice`] (see [`NewDevice::register`] and
+/// [`crate::net::rtnl::NewLink::register`]).
+///
+/// # Invariants
+///
+/// `self` is a valid device set up by [`Adapter::setup`] of `T` that has not been registered.
+/// Only the holder of the reference changes it; other threads can at most reach it through
+/// sysfs once `register_netdevice()` added its kobject, and then only the callbacks that
+/// [`Adapter`] does not pass on before registration.
+#[repr(transparent)]
+pub struct Unregistered<T: Driver>(Opaque<bindings::net_device>, PhantomData<T>);
+
+impl<T: Driver> Unregistered<T> {
+    /// Creates a reference from a raw pointer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is a device set up by [`Adapter::setup`] of `T`, not registered, used only through
+    /// the result for `'a`.
+    #[inline]
+    pub(crate) unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a mut Self {
+        // SAFETY: Transparent over `net_device`; per the safety requirements.
+        unsafe { &mut *ptr.cast() }
+    }
+
+    #[inline]
+    pub(crate) fn as_raw(&self) -> *mut bindings::net_device {
+        core::ptr::from_ref(self).cast_mut().cast()
+    }
+
+    /// Returns the driver's private data, initialised by [`Adapter::setup`].
+    #[inline]
+    pub fn data(&self) -> &T::Data {
+        let ptr = priv_data::<T>(self.as_raw());
+        // SAFETY: `setup` initialised a `T::Data` there that lives as long as the device.
+        unsafe { &*ptr }
+    }
+
+    /// Returns the interface index requested for the device (0: the core picks one).
+    #[inline]
+    pub fn ifindex(&self) -> i32 {
+        // SAFETY: The device is valid and only ours by the type invariant.
+        unsafe { (*self.as_raw()).ifindex }
+    }
+
+    /// Sets the interface index requested for the device.
+    #[inline]
+    pub fn set_ifindex(&mut self, ifindex: i32) {
+        // SAFETY: As above.
+        unsafe { (*self.as_raw()).ifindex = ifindex };
+    }
+
+    /// Sets the device name (a pattern such as `"nk%d"` is resolved at registration).
+    #[inline]
+    pub fn set_name(&mut self, name: &IfName) {
+        // SAFETY: As above; nothing reads the name of an unregistered device concurrently.
+        unsafe { (*self.as_raw()).name = name.0.map(|c| c as c_char) };
+    }
+
+    /// Sets the headroom the device needs in front of packets.
+    #[inline]
+    pub fn set_needed_headroom(&mut self, headroom: u16) {
+        // SAFETY: As above.
+        unsafe { (*self.as_raw()).needed_headroom = headroom };
+    }
+
+    /// Sets the tailroom the device needs behind packets.
+    #[inline]
+    pub fn set_needed_tailroom(&mut self, tailroom: u16) {
+        // SAFETY: As above.
+        unsafe { (*self.as_raw()).needed_tailroom = tailroom };
+    }
+
+    /// Gives the device a random locally administered Ethernet address (`eth_hw_addr_random`).
+    #[inline]
+    pub fn random_ether_addr(&mut self) {
+        // SAFETY: As above.
+        unsafe { bindings::eth_hw_addr_random(self.as_raw()) };
+    }
+
+    /// Copies the TSO limits of `from` (`netif_inherit_tso_max`).
+    #[inline]
+    pub fn inherit_tso_max<U: Driver>(&mut self, from: &Unregistered<U>) {
+        // SAFETY: Both devices are valid; `self` is only ours and `from` is only read.
+        unsafe { bindings::netif_inherit_tso_max(self.as_raw(), from.as_raw()) };
+    }
+
+    /// Sets the XDP features (`xdp_set_features_flag`), see [`crate::net::xdp::features`].
+    ///
+    /// Only before registration: the function takes the instance lock, which no one else can
+    /// hold on an unregistered device.
+    #[inline]
+    pub fn set_xdp_features(&mut self, features: XdpFeatures) {
+        // SAFETY: The device is valid; its instance lock is free (the device is only ours).
+        unsafe { bindings::xdp_set_features_flag(self.as_raw(), features) };
     }
 }
 
@@ -825,6 +983,9 @@ pub struct NewDevice<T: Driver> {
     ptr: NonNull<bindings::net_device>,
     _t: PhantomData<T>,
 }
+
+// SAFETY: The device is owned and used by one thread at a time through `&mut`.
+unsafe impl<T: Driver> Send for NewDevice<T> {}
 
 impl<T: Driver> NewDevice<T> {
     /// Takes ownership of an allocated device.
@@ -842,40 +1003,48 @@ impl<T: Driver> NewDevice<T> {
         }
     }
 
-    /// Sets the interface index requested for the device.
+    /// Registers the device (`register_netdevice`); on success the core owns it, on failure it
+    /// is freed.
+    ///
+    /// The result lives as long as the RTNL proof: a registered device is unregistered only
+    /// under RTNL and freed only by `netdev_run_todo()` after RTNL is released.
     #[inline]
-    pub fn set_ifindex(&mut self, ifindex: i32) {
-        // SAFETY: The device is ours and not registered.
-        unsafe { (*self.ptr.as_ptr()).ifindex = ifindex };
-    }
-
-    /// Registers the device (`register_netdevice`); on success the core owns it.
-    #[inline]
-    pub fn register(self, rtnl: &Rtnl) -> Result<&DriverDevice<T>> {
-        (*self).register(rtnl)?;
-        let ptr = core::mem::ManuallyDrop::new(self).ptr;
-        // SAFETY: The device is registered and will be freed by the core only after
-        // unregistration, which completes after RTNL, held for the returned lifetime, is
-        // released.
-        Ok(unsafe { DriverDevice::from_raw(ptr.as_ptr()) })
+    pub fn register<'a>(self, _rtnl: &'a Rtnl) -> Result<&'a DriverDevice<T>> {
+        let ptr = self.ptr.as_ptr();
+        // SAFETY: The device is valid, owned and has never been registered; RTNL is held.
+        // On failure `self` is dropped, freeing the device as `register_netdevice` expects.
+        to_result(unsafe { bindings::register_netdevice(ptr) })?;
+        core::mem::forget(self);
+        // SAFETY: The device is registered and set up by `T`, see above for the lifetime.
+        Ok(unsafe { DriverDevice::from_raw(ptr) })
     }
 }
 
 impl<T: Driver> Deref for NewDevice<T> {
-    type Target = DriverDevice<T>;
+    type Target = Unregistered<T>;
 
     #[inline]
-    fn deref(&self) -> &DriverDevice<T> {
-        // SAFETY: Owned and set up by `T` by the type invariant.
-        unsafe { DriverDevice::from_raw(self.ptr.as_ptr()) }
+    fn deref(&self) -> &Unregistered<T> {
+        // SAFETY: Owned, unregistered and set up by `T` by the type invariant.
+        unsafe { Unregistered::from_raw(self.ptr.as_ptr()) }
+    }
+}
+
+impl<T: Driver> DerefMut for NewDevice<T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut Unregistered<T> {
+        // SAFETY: As above; `&mut self` is exclusive.
+        unsafe { Unregistered::from_raw(self.ptr.as_ptr()) }
     }
 }
 
 impl<T: Driver> Drop for NewDevice<T> {
     #[inline]
     fn drop(&mut self) {
-        // SAFETY: The device is owned and not registered (a failed `register_netdevice` leaves
-        // it to the caller to free).
+        // SAFETY: The device is owned and `register` did not succeed (it forgets `self` when it
+        // does): a failed `register_netdevice` leaves the device to the caller to free, and
+        // `free_netdev()` defers the free of one whose `NETDEV_REGISTER` failed, which is
+        // being unregistered.
         unsafe { bindings::free_netdev(self.ptr.as_ptr()) };
     }
 }
@@ -942,13 +1111,21 @@ impl<T: Driver> RcuDevice<T> {
         NonNull::new(self.load()).map(|p| unsafe { DriverDevice::from_raw(p.as_ptr()) })
     }
 
-    /// Returns the device, if set (`rtnl_dereference`).
+    /// Returns the device, if set and still registered (`rtnl_dereference`).
+    ///
+    /// A device that is being unregistered is not returned: it may be one whose unregistration
+    /// finished under an earlier RTNL section, which `netdev_run_todo()` frees, without RTNL, as
+    /// soon as [`RcuDevice::clear`] drops the last reference.
     #[inline]
     pub fn get_rtnl<'a>(&'a self, _rtnl: &'a Rtnl) -> Option<&'a DriverDevice<T>> {
-        // SAFETY: A non-null pointer is a registered device of `T`. A registered device is freed
-        // only by `netdev_run_todo()` after RTNL, held for `'a`, is released, even if `clear`
-        // drops the reference meanwhile.
-        NonNull::new(self.load()).map(|p| unsafe { DriverDevice::from_raw(p.as_ptr()) })
+        let p = NonNull::new(self.load())?;
+        // SAFETY: A non-null pointer is a device of `T` with a reference held by the type
+        // invariant, so reading its state is valid.
+        let dev = unsafe { DriverDevice::<T>::from_raw(p.as_ptr()) };
+        // A device registered while RTNL is held can only be unregistered under this RTNL
+        // section, and `netdev_run_todo()` frees it only after RTNL, held for `'a`, is released,
+        // whatever happens to the reference meanwhile.
+        dev.is_registered().then_some(dev)
     }
 
     /// Sets the device (`rcu_assign_pointer`), taking a reference on it; a previous device is
@@ -1005,12 +1182,18 @@ pub trait Driver: Sized + Send + Sync + 'static {
     /// Initialises the private data of a newly allocated device.
     fn init_data() -> impl PinInit<Self::Data>;
 
-    /// Called at registration (`ndo_init`; RTNL).
-    fn init(_dev: &DriverDevice<Self>) -> Result {
+    /// Called at registration, before the device is registered (`ndo_init`; RTNL).
+    fn init(_dev: &Unregistered<Self>, _rtnl: &Rtnl) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// Called at unregistration or when registration fails after `init` (`ndo_uninit`; RTNL).
+    /// Undoes [`Driver::init`] when registration fails after it (`ndo_uninit` of a device that
+    /// never got registered; RTNL).
+    fn abort_init(_dev: &Unregistered<Self>, _rtnl: &Rtnl) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Called at unregistration (`ndo_uninit`; RTNL).
     fn uninit(_dev: &DriverDevice<Self>, _rtnl: &Rtnl) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
@@ -1030,20 +1213,25 @@ pub trait Driver: Sized + Send + Sync + 'static {
     fn start_xmit(dev: &DriverDevice<Self>, skb: SkBuff, ctx: &TxContext) -> TxStatus;
 
     /// Returns the ifindex of the device this one is linked to, or 0 (`ndo_get_iflink`;
-    /// RCU or RTNL).
+    /// RCU or RTNL). Not called before the device is registered (sysfs can ask then): the core
+    /// gets 0.
     fn get_iflink(_dev: &DriverDevice<Self>) -> i32 {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Returns the peer device, e.g. for `bpf_redirect_peer()` (`ndo_get_peer_dev`; RCU).
+    ///
+    /// A device of this driver: `skb_do_redirect()` counts the packet in the peer's per-CPU
+    /// `tstats`, which only this driver's devices are known to have.
     fn get_peer_dev<'a>(
         _dev: &'a DriverDevice<Self>,
         _guard: &'a rcu::Guard,
-    ) -> Option<&'a Device> {
+    ) -> Option<&'a DriverDevice<Self>> {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Reports statistics (`ndo_get_stats64`; no lock, may run concurrently with anything).
+    /// Not called before the device is registered (sysfs can ask then): the core reports zeros.
     fn get_stats64(_dev: &DriverDevice<Self>, _stats: &mut Stats64) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
@@ -1078,9 +1266,9 @@ pub trait Driver: Sized + Send + Sync + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// Handles an XDP or AF_XDP request (`ndo_bpf`; the ops lock, see
+    /// Handles an XDP or AF_XDP request (`ndo_bpf`; RTNL and the ops lock, see
     /// [`crate::net::queue::OpsLocked`]).
-    fn bpf(_dev: &DriverDevice<Self>, _req: &NetdevBpf, _ops: &Ops<'_>) -> Result {
+    fn bpf(_dev: &DriverDevice<Self>, _req: &NetdevBpf, _ops: &Ops<'_>, _rtnl: &Rtnl) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -1096,8 +1284,9 @@ pub trait Driver: Sized + Send + Sync + 'static {
     }
 
     /// The queue management ops of the driver's devices (`netdev_queue_mgmt_ops`), e.g.
-    /// `Some(&QueueMgmtOps::new::<Self>())`; see [`crate::net::queue::QueueMgmt`].
-    const QUEUE_MGMT_OPS: Option<&'static QueueMgmtOps> = None;
+    /// `Some(&QueueMgmtOps::new())`; see [`crate::net::queue::QueueMgmt`]. The table is typed
+    /// by its driver: its callbacks read the private area as `Self::Data`.
+    const QUEUE_MGMT_OPS: Option<&'static QueueMgmtOps<Self>> = None;
 }
 
 /// The C callbacks of a [`Driver`].
@@ -1105,8 +1294,9 @@ pub struct Adapter<T: Driver>(PhantomData<T>);
 
 impl<T: Driver> Adapter<T> {
     const OPS: bindings::net_device_ops = bindings::net_device_ops {
-        ndo_init: if T::HAS_INIT { Some(Self::init) } else { None },
-        ndo_uninit: if T::HAS_UNINIT {
+        // Always: it sets the lockdep classes.
+        ndo_init: Some(Self::init),
+        ndo_uninit: if T::HAS_UNINIT || T::HAS_ABORT_INIT {
             Some(Self::uninit)
         } else {
             None
@@ -1172,11 +1362,11 @@ impl<T: Driver> Adapter<T> {
     /// # Safety
     ///
     /// `dev` is a newly allocated device, not yet visible to anyone else, whose private area is
-    /// `size_of::<T::Data>()` bytes (aligned to `NETDEV_ALIGN`).
+    /// `priv_size::<T>()` bytes (aligned to `NETDEV_ALIGN`).
     pub unsafe extern "C" fn setup(dev: *mut bindings::net_device) {
         const {
             assert!(!core::mem::needs_drop::<T::Data>());
-            assert!(core::mem::align_of::<T::Data>() <= bindings::NETDEV_ALIGN as usize);
+            assert!(core::mem::align_of::<Private<T>>() <= bindings::NETDEV_ALIGN as usize);
         }
         // INVARIANT: The device is new and only seen by this thread.
         let mut setup = Setup {
@@ -1186,18 +1376,28 @@ impl<T: Driver> Adapter<T> {
         T::setup(&mut setup);
         // SAFETY: The device is valid and only ours.
         unsafe {
+            // The transmit path owns its skbs, and runs with bottom halves off as `TxContext`
+            // says, which netpoll (hard interrupts off, bottom halves on) would break; see
+            // `priv_flags`.
+            update_priv_flags(
+                dev,
+                bindings::netdev_priv_flags_IFF_DISABLE_NETPOLL,
+                bindings::netdev_priv_flags_IFF_TX_SKB_SHARING,
+            );
             (*dev).netdev_ops = &Self::OPS;
             (*dev).ethtool_ops = &Self::ETHTOOL_OPS;
             (*dev).queue_mgmt_ops = T::QUEUE_MGMT_OPS.map_or(core::ptr::null(), |o| o.as_raw());
             (*dev).needs_free_netdev = true;
             bindings::netdev_set_tstats(dev);
         }
-        // The private area fits and is aligned for `T::Data` per the safety requirements, and is
-        // never moved.
-        let data = netdev_priv(dev).cast::<T::Data>();
-        // SAFETY: `data` is valid for writes and pinned; the initialiser is infallible.
-        // INVARIANT: From here on the private area holds an initialised `T::Data`.
-        unsafe { pin_init::raw_init(data, T::init_data()) };
+        // The private area fits and is aligned for `Private<T>` per the safety requirements, and
+        // is never moved.
+        let private = netdev_priv(dev).cast::<Private<T>>();
+        // SAFETY: `private` is valid for writes.
+        unsafe { (&raw mut (*private).driver).write(TypeId::of::<T>()) };
+        // SAFETY: The data field is valid for writes and pinned; the initialiser is infallible.
+        // INVARIANT: From here on the private area holds `T`'s tag and an initialised `T::Data`.
+        unsafe { pin_init::raw_init(priv_data::<T>(dev), T::init_data()) };
     }
 
     /// # Safety
@@ -1209,6 +1409,23 @@ impl<T: Driver> Adapter<T> {
         unsafe { DriverDevice::from_raw(dev) }
     }
 
+    /// The device, if it is registered or being unregistered, for the callbacks that sysfs
+    /// reaches without RTNL while `register_netdevice()` has not yet made the device
+    /// `NETREG_REGISTERED` (`iflink_show()`, `netstat_show()` check only `dev_isalive()`).
+    ///
+    /// # Safety
+    ///
+    /// `dev` is a device set up by [`Adapter::setup`] of `T`, valid for `'a`.
+    #[inline]
+    unsafe fn registered<'a>(dev: *const bindings::net_device) -> Option<&'a DriverDevice<T>> {
+        // SAFETY: The device is valid; read once like `READ_ONCE()`.
+        let state = u32::from(unsafe { core::ptr::read_volatile(&raw const (*dev).reg_state) });
+        (state == bindings::netdev_reg_state_NETREG_REGISTERED
+            || state == bindings::netdev_reg_state_NETREG_UNREGISTERING)
+            // SAFETY: Registered, and a device of `T` valid for `'a`.
+            .then(|| unsafe { Self::dev(dev.cast_mut()) })
+    }
+
     /// Called by the core as `net_device_ops::ndo_init`.
     ///
     /// # Safety
@@ -1216,11 +1433,15 @@ impl<T: Driver> Adapter<T> {
     /// The arguments are those the core passes to `net_device_ops::ndo_init` for a device of this
     /// driver.
     unsafe extern "C" fn init(dev: *mut bindings::net_device) -> c_int {
-        // SAFETY: `ndo_init` is only called for devices of this driver, valid during the call.
-        let dev = unsafe { Self::dev(dev) };
+        // SAFETY: `ndo_init` runs under RTNL for a device of this driver that
+        // `register_netdevice()` is registering, not yet visible to anyone else.
+        let (dev, rtnl) = unsafe { (Unregistered::<T>::from_raw(dev), Rtnl::assume_held()) };
         // SAFETY: The device is new and valid.
         unsafe { bindings::netdev_lockdep_set_classes(dev.as_raw()) };
-        from_result(|| T::init(dev).map(|()| 0))
+        if !T::HAS_INIT {
+            return 0;
+        }
+        from_result(|| T::init(dev, &rtnl).map(|()| 0))
     }
 
     /// Called by the core as `net_device_ops::ndo_uninit`.
@@ -1231,8 +1452,21 @@ impl<T: Driver> Adapter<T> {
     /// driver.
     unsafe extern "C" fn uninit(dev: *mut bindings::net_device) {
         // SAFETY: `ndo_uninit` runs under RTNL for a device of this driver.
-        let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
-        T::uninit(dev, &rtnl);
+        let rtnl = unsafe { Rtnl::assume_held() };
+        // SAFETY: The device is valid during the call.
+        let state = u32::from(unsafe { (*dev).reg_state });
+        // `unregister_netdevice_many_notify()` calls `ndo_uninit` in `NETREG_UNREGISTERING`;
+        // `register_netdevice()` calls it on failure in `NETREG_UNINITIALIZED` (or
+        // `NETREG_UNREGISTERED` if the kobject failed) and then the device is freed at once.
+        if state == bindings::netdev_reg_state_NETREG_UNREGISTERING {
+            if T::HAS_UNINIT {
+                // SAFETY: The device was registered.
+                T::uninit(unsafe { Self::dev(dev) }, &rtnl);
+            }
+        } else if T::HAS_ABORT_INIT {
+            // SAFETY: The device never got registered; only the registering thread changes it.
+            T::abort_init(unsafe { Unregistered::<T>::from_raw(dev) }, &rtnl);
+        }
     }
 
     /// Called by the core as `net_device_ops::ndo_open`.
@@ -1289,7 +1523,7 @@ impl<T: Driver> Adapter<T> {
     /// driver.
     unsafe extern "C" fn get_iflink(dev: *const bindings::net_device) -> c_int {
         // SAFETY: A device of this driver, valid during the call.
-        T::get_iflink(unsafe { Self::dev(dev.cast_mut()) })
+        unsafe { Self::registered(dev) }.map_or(0, T::get_iflink)
     }
 
     /// Called by the core as `net_device_ops::ndo_get_peer_dev`.
@@ -1318,8 +1552,10 @@ impl<T: Driver> Adapter<T> {
         stats: *mut bindings::rtnl_link_stats64,
     ) {
         // SAFETY: A device of this driver and a statistics buffer only this call writes.
-        let (dev, stats) = unsafe { (Self::dev(dev), &mut *stats.cast::<Stats64>()) };
-        T::get_stats64(dev, stats);
+        let (dev, stats) = unsafe { (Self::registered(dev), &mut *stats.cast::<Stats64>()) };
+        if let Some(dev) = dev {
+            T::get_stats64(dev, stats);
+        }
     }
 
     /// Called by the core as `net_device_ops::ndo_set_rx_headroom`.
@@ -1389,9 +1625,12 @@ impl<T: Driver> Adapter<T> {
     ) -> c_int {
         // SAFETY: A device of this driver and a request, valid during the call.
         let (dev, req) = unsafe { (Self::dev(dev), NetdevBpf::from_raw(req)) };
-        // SAFETY: The core calls `ndo_bpf` with the ops lock held.
-        let ops = unsafe { Ops::assume_locked(dev) };
-        from_result(|| T::bpf(dev, req, &ops).map(|()| 0))
+        // SAFETY: The core calls `ndo_bpf` with RTNL and the ops lock held: `dev_xdp_install()`
+        // and `xp_assign_dev()` assert the ops lock, their callers (`dev_xdp_attach()`, the XDP
+        // link ops, `dev_xdp_uninstall()`, `xsk_bind()`, `xp_release_deferred()`) take RTNL, and
+        // `xp_disable_drv_zc()`, `bpf_map_offload_ndo()` assert it.
+        let (ops, rtnl) = unsafe { (Ops::assume_locked(dev), Rtnl::assume_held()) };
+        from_result(|| T::bpf(dev, req, &ops, &rtnl).map(|()| 0))
     }
 
     /// Called by the core as `net_device_ops::ndo_xsk_wakeup`.

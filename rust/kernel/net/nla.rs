@@ -100,6 +100,13 @@ impl Policy {
         p
     }
 
+    /// Whether the policy guarantees at least `len` bytes of payload: an `NLA_UNSPEC` entry of
+    /// [`Policy::min_len`] `len` or more.
+    #[inline]
+    pub const fn has_min_len(&self, len: u16) -> bool {
+        self.0.type_ == bindings::NLA_UNSPEC as u8 && self.0.len >= len
+    }
+
     /// Returns the raw table pointer for a policy slice.
     #[inline]
     pub(crate) const fn table(policy: &'static [Policy]) -> *const bindings::nla_policy {

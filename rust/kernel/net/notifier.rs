@@ -36,7 +36,8 @@ impl Event {
 
 /// Receives network device events.
 pub trait NetdevNotifier: Send + Sync {
-    /// Called for every event of every device in every namespace (RTNL held).
+    /// Called for every event of every registered (or unregistering) device in every namespace
+    /// (RTNL held); events of devices that are not registered are not passed on.
     ///
     /// Must not register or unregister netdevice notifiers. Registering a notifier replays
     /// `NETDEV_REGISTER` (and `NETDEV_UP`) for the devices that exist; unregistering replays
@@ -109,7 +110,19 @@ impl<T: NetdevNotifier> Registration<T> {
         let this = unsafe { &*crate::container_of!(Opaque::cast_from(nb), Self, nb) };
         // SAFETY: The info of a netdevice event names a valid device, for the duration of the
         // call.
-        let dev = unsafe { Device::from_raw(bindings::netdev_notifier_info_to_dev(ptr.cast())) };
+        let dev = unsafe { bindings::netdev_notifier_info_to_dev(ptr.cast()) };
+        // SAFETY: As above.
+        let state = u32::from(unsafe { (*dev).reg_state });
+        // Events of a device that is not registered (`NETDEV_POST_INIT`, `NETDEV_PRE_UNINIT`
+        // when registration fails, `NETDEV_UNREGISTER` repeated by `netdev_wait_allrefs_any()`)
+        // are not passed on: such a device may be freed at once, it is not a `Device`.
+        if state != bindings::netdev_reg_state_NETREG_REGISTERED
+            && state != bindings::netdev_reg_state_NETREG_UNREGISTERING
+        {
+            return bindings::NOTIFY_DONE as c_int;
+        }
+        // SAFETY: Valid for the call, and registered (or being unregistered), see above.
+        let dev = unsafe { Device::from_raw(dev) };
         // SAFETY: The netdevice notifier chain is called under RTNL.
         let rtnl = unsafe { Rtnl::assume_held() };
         this.data.event(Event(event), dev, &rtnl);

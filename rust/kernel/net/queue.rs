@@ -57,7 +57,7 @@ impl RxQueue {
     }
 
     #[inline]
-    fn as_raw(&self) -> *mut bindings::netdev_rx_queue {
+    pub(crate) fn as_raw(&self) -> *mut bindings::netdev_rx_queue {
         self.0.get()
     }
 
@@ -247,15 +247,6 @@ impl Instance<'_> {
         Ok(())
     }
 
-    /// Sets the number of receive queues in use (`netif_set_real_num_rx_queues`).
-    ///
-    /// Fails with `EINVAL` beyond the number of allocated queues.
-    pub fn set_real_num_rx_queues(&self, n: u32) -> Result {
-        // SAFETY: The device is valid and its instance lock, which protects the queue count of
-        // a registered ops-locked device, is held.
-        to_result(unsafe { bindings::netif_set_real_num_rx_queues(self.dev.as_raw(), n) })
-    }
-
     /// The smallest number of channels the device needs for the memory providers bound to its
     /// queues (`dev_get_min_mp_channel_count`); 0 if none is bound.
     pub fn min_mp_channel_count(&self) -> u32 {
@@ -264,7 +255,23 @@ impl Instance<'_> {
     }
 }
 
+impl Ops<'_> {
+    /// Sets the number of receive queues in use (`netif_set_real_num_rx_queues`).
+    ///
+    /// Fails with `EINVAL` beyond the number of allocated queues.
+    pub fn set_real_num_rx_queues(&self, n: u32) -> Result {
+        // SAFETY: The device is valid and its ops lock is held: the instance lock of an
+        // ops-locked device, RTNL otherwise, as `netdev_assert_locked_ops_compat()` wants.
+        to_result(unsafe { bindings::netif_set_real_num_rx_queues(self.dev.as_raw(), n) })
+    }
+}
+
 /// Lock `K` of a device, held until dropped.
+///
+/// # Invariants
+///
+/// The current thread took lock `K` of the device of the inner proof and releases it when the
+/// guard is dropped.
 pub struct LockGuard<'a, K: LockKind>(Locked<'a, K>);
 
 /// The instance lock of a device, held until dropped.
@@ -356,33 +363,47 @@ pub trait QueueMgmt: Driver {
     /// device are held, RTNL is not).
     fn queue_create(
         _dev: &DriverDevice<Self>,
-        _lock: &Instance<'_>,
+        _lock: &Ops<'_>,
         _extack: &mut ExtAck<'_>,
     ) -> Result<u32> {
         build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
 }
 
-/// A queue management ops table, see [`Driver::QUEUE_MGMT_OPS`].
+/// The queue management ops table of driver `T`, see [`Driver::QUEUE_MGMT_OPS`].
+///
+/// Typed by its driver, so that a driver cannot name another driver's table: the callbacks
+/// read the device's private area as `T::Data`.
 #[repr(transparent)]
-pub struct QueueMgmtOps(bindings::netdev_queue_mgmt_ops);
+pub struct QueueMgmtOps<T>(bindings::netdev_queue_mgmt_ops, PhantomData<T>);
 
 // SAFETY: The table is immutable and holds only function pointers.
-unsafe impl Sync for QueueMgmtOps {}
+unsafe impl<T> Sync for QueueMgmtOps<T> {}
 
-impl QueueMgmtOps {
+impl<T: QueueMgmt> QueueMgmtOps<T> {
     /// Builds the table of driver `T`.
-    pub const fn new<T: QueueMgmt>() -> Self {
-        Self(bindings::netdev_queue_mgmt_ops {
-            ndo_queue_create: if T::HAS_QUEUE_CREATE {
-                Some(QueueMgmtAdapter::<T>::queue_create)
-            } else {
-                None
+    pub const fn new() -> Self {
+        Self(
+            bindings::netdev_queue_mgmt_ops {
+                ndo_queue_create: if T::HAS_QUEUE_CREATE {
+                    Some(QueueMgmtAdapter::<T>::queue_create)
+                } else {
+                    None
+                },
+                ..pin_init::zeroed()
             },
-            ..pin_init::zeroed()
-        })
+            PhantomData,
+        )
     }
+}
 
+impl<T: QueueMgmt> Default for QueueMgmtOps<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Driver> QueueMgmtOps<T> {
     /// The C table.
     #[inline]
     pub(crate) fn as_raw(&'static self) -> *const bindings::netdev_queue_mgmt_ops {
@@ -406,8 +427,9 @@ impl<T: QueueMgmt> QueueMgmtAdapter<T> {
         // SAFETY: A device of `T`, valid during the call, and an optional extack.
         let (dev, mut extack) =
             unsafe { (DriverDevice::<T>::from_raw(dev), ExtAck::from_raw(extack)) };
-        // SAFETY: The core holds the instance lock during the call.
-        let lock = unsafe { Instance::assume_locked(dev) };
+        // SAFETY: The core holds the instance lock during the call, and a device with queue
+        // management ops is ops locked (`netdev_need_ops_lock`), so that is its ops lock.
+        let lock = unsafe { Ops::assume_locked(dev) };
         from_result(|| {
             let idx = T::queue_create(dev, &lock, &mut extack)?;
             c_int::try_from(idx).map_err(|_| EOVERFLOW)

@@ -27,6 +27,7 @@ use crate::{
             Namespace,
             NewDevice,
             UnregisterList, //
+            Unregistered,
         },
         nla::{
             Attr,
@@ -45,6 +46,10 @@ use crate::{
 use core::{
     cell::UnsafeCell,
     marker::PhantomData,
+    ops::{
+        Deref,
+        DerefMut, //
+    },
     ptr::NonNull, //
 };
 
@@ -60,6 +65,11 @@ pub const IFLA_IFNAME: u32 = bindings::IFLA_IFNAME;
 pub const IFLA_ADDRESS: u32 = bindings::IFLA_ADDRESS;
 
 /// Proof that the RTNL lock is held.
+///
+/// # Invariants
+///
+/// The current thread holds RTNL while the proof lives; the proof is not `Send`, so it stays on
+/// that thread.
 pub struct Rtnl(NotThreadSafe);
 
 impl Rtnl {
@@ -69,6 +79,7 @@ impl Rtnl {
     ///
     /// RTNL is held by the current thread for the lifetime of the result.
     pub unsafe fn assume_held() -> Self {
+        // INVARIANT: Per the safety requirements.
         Self(NotThreadSafe)
     }
 
@@ -88,6 +99,11 @@ impl Rtnl {
 /// again, as that needs RTNL, which is held and not recursive.
 ///
 /// [`Cell`]: core::cell::Cell
+///
+/// # Invariants
+///
+/// The data is only read or written by a thread that holds RTNL, and no reference to it
+/// outlives the method that made it.
 pub struct RtnlCell<T>(UnsafeCell<T>);
 
 // SAFETY: The data is only accessed with RTNL held, which serialises the accesses.
@@ -183,6 +199,10 @@ impl<'a> NewLinkParams<'a> {
 }
 
 /// The `struct ifinfomsg` header and `IFLA_*` attributes of a peer (`rtnl_nla_parse_ifinfomsg`).
+///
+/// # Invariants
+///
+/// `tb` holds null or pointers to attributes inside the peer info attribute, valid for `'a`.
 pub struct PeerInfo<'a> {
     tb: [*mut bindings::nlattr; IFLA_TABLE_LEN],
     ifi_index: i32,
@@ -206,6 +226,7 @@ impl<'a> PeerInfo<'a> {
         let ifm = unsafe {
             core::ptr::read_unaligned(attr.data().as_ptr().cast::<bindings::ifinfomsg>())
         };
+        // INVARIANT: `rtnl_nla_parse_ifinfomsg` points `tb` into `attr`, valid for `'a`.
         Ok(Self {
             tb,
             ifi_index: ifm.ifi_index,
@@ -225,9 +246,78 @@ impl<'a> PeerInfo<'a> {
     }
 }
 
+/// The device of an `RTM_NEWLINK` request, not registered yet, given to [`Link::newlink`].
+///
+/// [`NewLink::register`] consumes it and gives the proof of registration that `newlink` returns
+/// on success, so a `newlink` can neither succeed without registering the device nor set it up
+/// after registering it.
+///
+/// # Invariants
+///
+/// `dev` is the device the core passed to `rtnl_link_ops::newlink`, not registered.
+pub struct NewLink<'a, T: Driver> {
+    dev: &'a mut Unregistered<T>,
+}
+
+impl<'a, T: Driver> NewLink<'a, T> {
+    /// Registers the device (`register_netdevice`).
+    ///
+    /// On failure the core frees the device once `newlink` returns the error. If `newlink`
+    /// returns an error after this succeeded, the device is unregistered before the core frees
+    /// it.
+    #[inline]
+    pub fn register(self, _rtnl: &'a Rtnl) -> Result<Registered<'a, T>> {
+        let ptr = self.dev.as_raw();
+        // SAFETY: The device is valid and not registered by the type invariant; RTNL is held.
+        to_result(unsafe { bindings::register_netdevice(ptr) })?;
+        // SAFETY: The device is registered and set up by `T`. It is freed by
+        // `netdev_run_todo()` after RTNL, held for `'a`, is released.
+        let dev = unsafe { DriverDevice::from_raw(ptr) };
+        Ok(Registered { dev })
+    }
+}
+
+impl<T: Driver> Deref for NewLink<'_, T> {
+    type Target = Unregistered<T>;
+
+    #[inline]
+    fn deref(&self) -> &Unregistered<T> {
+        self.dev
+    }
+}
+
+impl<T: Driver> DerefMut for NewLink<'_, T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut Unregistered<T> {
+        self.dev
+    }
+}
+
+/// Proof that [`Link::newlink`] registered its device, made only by [`NewLink::register`].
+pub struct Registered<'a, T: Driver> {
+    dev: &'a DriverDevice<T>,
+}
+
+impl<'a, T: Driver> Registered<'a, T> {
+    /// Returns the registered device for as long as the RTNL proof given to `register`.
+    #[inline]
+    pub fn dev(&self) -> &'a DriverDevice<T> {
+        self.dev
+    }
+}
+
+impl<T: Driver> Deref for Registered<'_, T> {
+    type Target = DriverDevice<T>;
+
+    #[inline]
+    fn deref(&self) -> &DriverDevice<T> {
+        self.dev
+    }
+}
+
 /// Creates a device of the same link kind as `dev` in `net` (`rtnl_create_link`).
 pub fn create_link<T: Driver>(
-    dev: &DriverDevice<T>,
+    dev: &Unregistered<T>,
     net: &Namespace,
     name: &IfName,
     assign: NameAssign,
@@ -235,7 +325,7 @@ pub fn create_link<T: Driver>(
     extack: &mut ExtAck<'_>,
     _rtnl: &Rtnl,
 ) -> Result<NewDevice<T>> {
-    // SAFETY: `dev` is a device of `T` created through its link ops.
+    // SAFETY: `dev` is a valid device of `T`; the core set its link ops before `newlink`.
     let ops = unsafe { (*dev.as_raw()).rtnl_link_ops };
     if ops.is_null() {
         return Err(EINVAL);
@@ -275,6 +365,10 @@ pub trait Link: Driver {
     /// The policy of the kind's attributes; the highest attribute type is `POLICY.len() - 1`.
     const POLICY: &'static [Policy];
     /// The attribute that carries a peer's `struct ifinfomsg` and attributes, or 0.
+    ///
+    /// The core reads `data[PEER_TYPE]` as a `struct ifinfomsg` and what follows, so a non-zero
+    /// type must be in [`Link::POLICY`] with a [`Policy::min_len`] of at least
+    /// [`IFINFOMSG_LEN`]; anything else fails to build.
     const PEER_TYPE: u16 = 0;
     /// Most transmit queues a device may have (`EOPNOTSUPP` beyond).
     const MAX_TX_QUEUES: u32 = u32::MAX;
@@ -289,12 +383,14 @@ pub trait Link: Driver {
     }
 
     /// Configures and registers a new device (`newlink`); the core frees it on error.
-    fn newlink(
-        dev: &DriverDevice<Self>,
+    ///
+    /// Success needs the proof that [`NewLink::register`] gives.
+    fn newlink<'a>(
+        dev: NewLink<'a, Self>,
         params: &NewLinkParams<'_>,
         extack: &mut ExtAck<'_>,
-        rtnl: &Rtnl,
-    ) -> Result;
+        rtnl: &'a Rtnl,
+    ) -> Result<Registered<'a, Self>>;
 
     /// Changes an existing device (`changelink`).
     fn changelink(
@@ -331,10 +427,19 @@ pub trait Link: Driver {
 struct LinkAdapter<T: Link>(PhantomData<T>);
 
 impl<T: Link> LinkAdapter<T> {
+    /// Whether the peer attribute is one the core can parse (see [`Link::PEER_TYPE`]).
+    const PEER_TYPE_IS_VALID: () = {
+        let peer = T::PEER_TYPE as usize;
+        assert!(
+            peer == 0 || (peer < T::POLICY.len() && T::POLICY[peer].has_min_len(IFINFOMSG_LEN)),
+            "Link::PEER_TYPE needs a POLICY entry of Policy::min_len(IFINFOMSG_LEN) or more"
+        );
+    };
+
     fn ops() -> bindings::rtnl_link_ops {
         bindings::rtnl_link_ops {
             kind: T::KIND.as_char_ptr(),
-            priv_size: core::mem::size_of::<T::Data>(),
+            priv_size: crate::net::dev::priv_size::<T>(),
             alloc: Some(Self::alloc),
             setup: Some(Adapter::<T>::setup),
             peer_type: T::PEER_TYPE,
@@ -406,7 +511,7 @@ impl<T: Link> LinkAdapter<T> {
         // SAFETY: `ifname` is a valid name; the private size and setup function are `T`'s.
         let dev = unsafe {
             bindings::alloc_netdev_mqs(
-                core::mem::size_of::<T::Data>() as c_int,
+                crate::net::dev::priv_size::<T>() as c_int,
                 ifname,
                 name_assign_type,
                 Some(Adapter::<T>::setup),
@@ -458,10 +563,14 @@ impl<T: Link> LinkAdapter<T> {
         params: *mut bindings::rtnl_newlink_params,
         extack: *mut bindings::netlink_ext_ack,
     ) -> c_int {
-        // SAFETY: Called under RTNL with a new device of this kind and valid parameters.
-        let (dev, params, mut extack, rtnl) = unsafe {
+        // SAFETY: Called under RTNL with a new, unregistered device of this kind, only ours
+        // during the call, and valid parameters.
+        // INVARIANT: `NewLink` gets the device the core passed, not registered.
+        let (new, params, mut extack, rtnl) = unsafe {
             (
-                Self::dev(dev),
+                NewLink {
+                    dev: Unregistered::from_raw(dev),
+                },
                 NewLinkParams {
                     p: &*params,
                     data_len: Self::data_len(),
@@ -470,7 +579,25 @@ impl<T: Link> LinkAdapter<T> {
                 Rtnl::assume_held(),
             )
         };
-        from_result(|| T::newlink(dev, &params, &mut extack, &rtnl).map(|()| 0))
+        let err = match T::newlink(new, &params, &mut extack, &rtnl) {
+            Ok(reg) if core::ptr::eq(reg.as_raw(), dev) && reg.is_registered() => return 0,
+            // The driver unregistered the device it registered, then reported success.
+            Ok(_) => {
+                crate::warn_on!(true);
+                EINVAL
+            }
+            Err(e) => e,
+        };
+        // SAFETY: The device is valid for the call.
+        let state = u32::from(unsafe { (*dev).reg_state });
+        if state == bindings::netdev_reg_state_NETREG_REGISTERED {
+            // `newlink` failed after registering the device. The core frees it with
+            // `free_netdev()`, which defers the free of a device that is being unregistered
+            // (as after a failed `NETDEV_REGISTER`), but not of a registered one.
+            // SAFETY: The device is registered and not queued; RTNL is held.
+            unsafe { bindings::unregister_netdevice_queue(dev, core::ptr::null_mut()) };
+        }
+        err.to_errno()
     }
 
     /// Called by the core as `rtnl_link_ops::changelink`.
@@ -577,6 +704,9 @@ unsafe impl<T: Link> Sync for Registration<T> {}
 impl<T: Link> Registration<T> {
     /// Registers the link kind `T`.
     pub fn new() -> impl PinInit<Self, Error> {
+        // Fails the build for a `PEER_TYPE` the core would read out of bounds.
+        #[allow(clippy::let_unit_value)]
+        let () = LinkAdapter::<T>::PEER_TYPE_IS_VALID;
         try_pin_init!(Self {
             ops <- Opaque::try_ffi_init(|slot: *mut bindings::rtnl_link_ops| {
                 // SAFETY: `slot` is valid for writes.

@@ -19,6 +19,10 @@ use core::{
 
 /// Proof that the code runs in a device's transmit path: bottom halves are disabled and an
 /// RCU-bh read-side section is held.
+///
+/// # Invariants
+///
+/// Bottom halves are disabled on the current thread while the proof lives; it is not `Send`.
 pub struct TxContext(NotThreadSafe);
 
 impl TxContext {
@@ -29,6 +33,7 @@ impl TxContext {
     /// Bottom halves are disabled for the lifetime of the result.
     #[inline]
     pub unsafe fn assume() -> Self {
+        // INVARIANT: Per the safety requirements.
         Self(NotThreadSafe)
     }
 }
@@ -184,11 +189,23 @@ impl SkBuff {
     }
 
     /// Pulls the Ethernet header and fixes the checksum (`eth_skb_pull_mac` +
-    /// `skb_postpull_rcsum`); the header must be in the linear part (see [`SkBuff::may_pull`]).
+    /// `skb_postpull_rcsum`).
+    ///
+    /// Fails with `EINVAL`, leaving the packet as it is, if the header is not in the linear
+    /// part (see [`SkBuff::may_pull`]), where `__skb_pull()` would `BUG()`: a program that ran on
+    /// the packet may have shrunk it.
     #[inline]
-    pub fn eth_pull_mac(&mut self) {
-        // SAFETY: Owned and valid by the type invariant.
-        unsafe { bindings::eth_skb_pull_mac_rcsum(self.raw()) };
+    pub fn eth_pull_mac(&mut self) -> Result {
+        let skb = self.raw();
+        // SAFETY: Owned and valid by the type invariant; `skb_headlen()`.
+        if unsafe { (*skb).len - (*skb).data_len } < bindings::ETH_HLEN {
+            return Err(EINVAL);
+        }
+        // SAFETY: Owned and valid, with `ETH_HLEN` bytes in the linear part.
+        let eth = unsafe { bindings::eth_skb_pull_mac(skb) };
+        // SAFETY: `eth` is the header just pulled, still in the packet's buffer.
+        unsafe { bindings::skb_postpull_rcsum(skb, eth.cast(), bindings::ETH_HLEN) };
+        Ok(())
     }
 
     /// Hands the packet to the receive path of `skb->dev` (`__netif_rx`).

@@ -9,9 +9,14 @@ use crate::{
     error::to_result,
     net::{
         dev::Device,
-        queue::Instance, //
+        queue::{
+            Instance,
+            RxQueue, //
+        },
+        rtnl::Rtnl,
     },
     prelude::*,
+    sync::rcu,
     types::Opaque, //
 };
 
@@ -104,19 +109,27 @@ impl Device {
         let ops = unsafe { &*(*self.as_raw()).netdev_ops };
         ops.ndo_bpf.is_some() && ops.ndo_xdp_xmit.is_some() && ops.ndo_xsk_wakeup.is_some()
     }
+}
 
-    /// Wakes up AF_XDP processing of queue `queue_id` (`ndo_xsk_wakeup`); `EOPNOTSUPP` if the
-    /// driver cannot.
-    ///
-    /// The caller keeps the device alive and AF_XDP bound to the queue, as for any
-    /// `ndo_xsk_wakeup` call.
+impl RxQueue {
+    /// Wakes up AF_XDP processing of this queue (`ndo_xsk_wakeup` of its device), as the core
+    /// does in an RCU read-side section (`_guard`); `EOPNOTSUPP` if the driver cannot, `ENXIO`
+    /// if no AF_XDP pool is bound to the queue.
     #[inline]
-    pub fn xsk_wakeup(&self, queue_id: u32, flags: u32) -> Result {
+    pub fn xsk_wakeup(&self, flags: u32, _guard: &rcu::Guard) -> Result {
+        let dev = self.dev().as_raw();
         // SAFETY: The device is valid; its ops table is static.
-        let wakeup = unsafe { (*(*self.as_raw()).netdev_ops).ndo_xsk_wakeup };
-        let wakeup = wakeup.ok_or(EOPNOTSUPP)?;
-        // SAFETY: The device is valid and, as documented, bound to AF_XDP.
-        to_result(unsafe { wakeup(self.as_raw(), queue_id, flags) })
+        let wakeup = unsafe { (*(*dev).netdev_ops).ndo_xsk_wakeup }.ok_or(EOPNOTSUPP)?;
+        // SAFETY: The queue is valid; `pool` is read once like `READ_ONCE()`.
+        let pool = unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).pool) };
+        if pool.is_null() {
+            return Err(ENXIO);
+        }
+        // SAFETY: The device is valid for the read-side section and the call runs in one, as the
+        // core's (`xsk_wakeup()`). A pool was bound to the queue when read above; that is what
+        // the core checks too (a bound socket), and a driver's `ndo_xsk_wakeup` copes with the
+        // pool being unbound meanwhile (`xp_clear_dev()`, through its `ndo_bpf`).
+        to_result(unsafe { wakeup(dev, self.index(), flags) })
     }
 }
 
@@ -124,7 +137,7 @@ impl Instance<'_> {
     /// Passes an AF_XDP pool request on to this device's receive queue `queue_id` (`ndo_bpf`
     /// with a copy of `req`); `EOPNOTSUPP` if the driver has no `ndo_bpf`, `EINVAL` if `req` is
     /// not an AF_XDP pool request.
-    pub fn setup_xsk_pool(&self, req: &NetdevBpf, queue_id: u16) -> Result {
+    pub fn setup_xsk_pool(&self, req: &NetdevBpf, queue_id: u16, _rtnl: &Rtnl) -> Result {
         if !matches!(req.command(), BpfCommand::SetupXskPool { .. }) {
             return Err(EINVAL);
         }
@@ -134,8 +147,9 @@ impl Instance<'_> {
         // SAFETY: `req` is a valid pool request; a copy of it is as valid.
         let mut lower = unsafe { core::ptr::read(req.0.get()) };
         lower.__bindgen_anon_1.xsk.queue_id = queue_id;
-        // SAFETY: The instance lock, under which the core makes pool requests to ops-locked
-        // devices (and which implies what others need, see `netdev_lock_ops_compat`), is held.
+        // SAFETY: `xp_assign_dev()` makes pool requests with the ops lock held
+        // (`netdev_assert_locked_ops_compat()`): the instance lock of an ops-locked device, which
+        // `self` proves, RTNL for any other, which `_rtnl` proves.
         to_result(unsafe { ndo_bpf(dev, &mut lower) })
     }
 }

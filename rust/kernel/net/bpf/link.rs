@@ -30,8 +30,10 @@ use crate::{
     sync::{
         aref::ARef,
         atomic::{
+            Acquire,
             Atomic,
-            Full, //
+            Full,
+            Release, //
         },
     },
     types::Opaque, //
@@ -101,6 +103,10 @@ pub trait Driver: Sized + Send + Sync + 'static {
 pub struct Link<T: Driver> {
     #[pin]
     link: Opaque<bindings::bpf_link>,
+    /// Whether a [`Bundle`](super::mprog::Bundle) holds the link; written by the bundle under
+    /// RTNL, true only between a successful attach (before the link is published) and its
+    /// detach.
+    attached: Atomic<bool>,
     #[pin]
     data: T,
 }
@@ -150,6 +156,18 @@ impl<T: Driver> Link<T> {
         unsafe { ARef::from_raw(NonNull::new_unchecked(old.cast())) }
     }
 
+    /// Records whether a bundle holds the link (`Release`: the bundle's updates come first).
+    #[inline]
+    pub(crate) fn set_attached(&self, attached: bool) {
+        self.attached.store(attached, Release);
+    }
+
+    /// Whether a bundle holds the link.
+    #[inline]
+    fn is_attached(&self) -> bool {
+        self.attached.load(Acquire)
+    }
+
     /// Returns whether `prog` is the program the link runs.
     #[inline]
     pub fn runs(&self, prog: &Prog) -> bool {
@@ -179,6 +197,7 @@ impl<T: Driver> Link<T> {
         let link = KBox::pin_init(
             try_pin_init!(Self {
                 link: Opaque::zeroed(),
+                attached: Atomic::new(false),
                 data <- data,
             }? E),
             GFP_KERNEL_ACCOUNT,
@@ -260,14 +279,23 @@ impl<T: Driver> Drop for Primer<T> {
 }
 
 /// Information about a link for user space (`struct bpf_link_info`).
+///
+/// # Invariants
+///
+/// `self` is a valid `struct bpf_link_info` that the holder of `&mut LinkInfo` may write.
 #[repr(transparent)]
 pub struct LinkInfo(Opaque<bindings::bpf_link_info>);
 
 impl LinkInfo {
     /// Fills in the netkit part: the device's ifindex (0 once detached) and the attach type.
     pub fn set_netkit(&mut self, ifindex: u32, attach_type: AttachType) {
-        // SAFETY: The info is valid and ours to write for the duration of `&mut self`.
-        unsafe { bindings::bpf_link_info_set_netkit(self.0.get(), ifindex, attach_type.as_raw()) };
+        // SAFETY: The info is valid and ours to write for the duration of `&mut self`; the
+        // netkit member of the union is the one a netkit link's info uses.
+        unsafe {
+            let netkit = &raw mut (*self.0.get()).__bindgen_anon_1.netkit;
+            (*netkit).ifindex = ifindex;
+            (*netkit).attach_type = attach_type.as_raw();
+        }
     }
 }
 
@@ -307,16 +335,33 @@ impl<T: Driver> Adapter<T> {
     /// `link` is a live [`Link<T>`].
     unsafe extern "C" fn release(link: *mut bindings::bpf_link) {
         // SAFETY: Per the safety requirements.
-        T::release(unsafe { Link::from_raw(link) });
+        let link = unsafe { Link::<T>::from_raw(link) };
+        T::release(link);
+        // A link is attached only once published and detached only once, so `false` is final.
+        if link.is_attached() {
+            // `T::release` left the link in a bundle, which still runs its program and refers to
+            // it. Keep both rather than let `bpf_link_dealloc` free them: a leak, not a
+            // use-after-free.
+            crate::warn_on!(true);
+            // SAFETY: The link holds a reference on its program; this takes another one, which
+            // is never put.
+            unsafe { bindings::bpf_prog_inc(link.prog_raw()) };
+        }
     }
 
     /// # Safety
     ///
     /// `link` is a [`Link<T>`] nothing refers to any more.
     unsafe extern "C" fn dealloc(link: *mut bindings::bpf_link) {
+        let link = link.cast::<Link<T>>();
+        // SAFETY: The link is valid until freed below.
+        if unsafe { (*link).is_attached() } {
+            // Still in a bundle, see `release`: leaked.
+            return;
+        }
         // SAFETY: By the type invariant of `Link`, it was allocated by `KBox` in `prime`; the
-        // core calls this once, when the link is unreachable.
-        drop(unsafe { KBox::from_raw(link.cast::<Link<T>>()) });
+        // core calls this once, when the link is unreachable, and no bundle holds it.
+        drop(unsafe { KBox::from_raw(link) });
     }
 
     /// # Safety

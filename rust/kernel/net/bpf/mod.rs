@@ -9,7 +9,11 @@
 use crate::{
     bindings,
     error::from_err_ptr,
-    net::skbuff::SkBuff,
+    net::skbuff::{
+        DropReason,
+        SkBuff,
+        TxContext, //
+    },
     prelude::*,
     sync::aref::{
         ARef,
@@ -332,21 +336,38 @@ pub fn with_net_context<R>(f: impl FnOnce(&NetContext) -> R) -> R {
 }
 
 impl NetContext {
-    /// Sends the packet where the program that ran on it redirected it (`skb_do_redirect`).
+    /// Sends the packet where the program that ran on it redirected it (`skb_do_redirect`),
+    /// from the transmit path (`_tx`: RCU and bottom halves off, as the redirect needs).
     ///
-    /// The packet is consumed even if the redirect fails, in which case it was dropped.
+    /// The packet is consumed even if the redirect fails, in which case it was dropped. A peer
+    /// redirect (`BPF_F_PEER`) hands the packet back for another round at tc ingress
+    /// (`-EAGAIN`), which the transmit path is not: it is dropped.
     #[inline]
-    pub fn redirect(&self, skb: SkBuff) {
-        // SAFETY: We pass our reference on; a BPF networking context is set, as the type
-        // invariant guarantees, and so is the redirect target a program stored there.
-        unsafe { bindings::skb_do_redirect(skb.into_raw().as_ptr()) };
+    pub fn redirect(&self, skb: SkBuff, _tx: &TxContext) {
+        let skb = skb.into_raw();
+        // SAFETY: We pass our reference on unless `-EAGAIN` is returned; a BPF networking
+        // context is set, as the type invariant guarantees, and so is the redirect target a
+        // program stored there; RCU and bottom halves are off (`_tx`).
+        let ret = unsafe { bindings::skb_do_redirect(skb.as_ptr()) };
+        if ret == EAGAIN.to_errno() {
+            // SAFETY: `-EAGAIN` means the packet was not consumed: the reference is still ours.
+            unsafe { SkBuff::from_raw(skb) }.drop_reason(DropReason::NotSpecified);
+        }
     }
 }
 
 /// Runs `prog` on `skb` (`bpf_compute_data_pointers` + `bpf_prog_run`).
+///
+/// # Safety
+///
+/// `prog` is a valid program of type `BPF_PROG_TYPE_SCHED_CLS` that stays alive during the
+/// call; the caller is in an RCU read-side section with migration disabled and a BPF
+/// networking context set.
 #[inline]
-fn run_skb(prog: *const bindings::bpf_prog, skb: &mut SkBuff) -> u32 {
-    // SAFETY: The caller (`mprog::Bundle::run`) passes a program of its active entry, which
-    // stays alive during the RCU read-side section it holds; `skb` is ours.
-    unsafe { bindings::bpf_prog_run_skb(prog, skb.as_raw()) }
+unsafe fn run_skb(prog: *const bindings::bpf_prog, skb: &mut SkBuff) -> u32 {
+    let skb = skb.as_raw();
+    // SAFETY: `skb` is ours and valid.
+    unsafe { bindings::bpf_compute_data_pointers(skb) };
+    // SAFETY: Per the safety requirements; a tc program's context is the skb.
+    unsafe { bindings::bpf_prog_run(prog, skb.cast()) }
 }

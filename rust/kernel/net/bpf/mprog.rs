@@ -11,7 +11,8 @@
 use super::{
     link::{
         self,
-        Link, //
+        Link,
+        Primer, //
     },
     run_skb,
     NetContext,
@@ -22,9 +23,11 @@ use crate::{
     bindings,
     error::to_result,
     net::{
-        dev::RcuReader,
         rtnl::Rtnl,
-        skbuff::SkBuff, //
+        skbuff::{
+            SkBuff,
+            TxContext, //
+        }, //
     },
     prelude::*,
     sync::{
@@ -56,6 +59,16 @@ pub struct Position {
 }
 
 type Entry = bindings::bpf_mprog_entry;
+
+/// Fails with `EINVAL` unless `prog` is a tc program (`BPF_PROG_TYPE_SCHED_CLS`), the only
+/// type [`Bundle::run`] may run on an skb.
+fn check_type(prog: &Prog) -> Result {
+    if prog.prog_type() == bindings::bpf_prog_type_BPF_PROG_TYPE_SCHED_CLS {
+        Ok(())
+    } else {
+        Err(EINVAL)
+    }
+}
 
 /// A multi-program attach point whose links are [`Link<T>`]s.
 ///
@@ -214,6 +227,7 @@ impl<T: link::Driver> Bundle<T> {
         pos: Position,
         _rtnl: &Rtnl,
     ) -> Result {
+        check_type(&prog)?;
         let old = replace.map_or(null_mut(), Prog::as_raw);
         self.attach_raw(prog.as_raw(), null_mut(), old, pos)?;
         // INVARIANT: The bundle keeps the reference until the program is detached or released.
@@ -226,20 +240,35 @@ impl<T: link::Driver> Bundle<T> {
         self.detach_raw(prog.map_or(null_mut(), Prog::as_raw), null_mut(), pos)
     }
 
-    /// Attaches `link`'s program at `pos`.
-    pub fn attach_link(&self, link: &Link<T>, pos: Position, _rtnl: &Rtnl) -> Result {
-        self.attach_raw(link.prog_raw(), link.as_raw(), null_mut(), pos)
+    /// Attaches the program of a new link at `pos` and publishes the link
+    /// ([`Primer::settle`]); returns its file descriptor.
+    ///
+    /// Taking the primer makes the link the bundle's for as long as it is attached: it can be
+    /// attached once, and it is not freed (its creation undone) while attached. On failure the
+    /// primer is dropped, which undoes the link's creation.
+    pub fn attach_link(&self, primer: Primer<T>, pos: Position, _rtnl: &Rtnl) -> Result<i32> {
+        let link = primer.link();
+        // SAFETY: The link holds a reference on its program.
+        check_type(unsafe { Prog::from_raw(link.prog_raw()) })?;
+        self.attach_raw(link.prog_raw(), link.as_raw(), null_mut(), pos)?;
+        // The link is published with the bundle holding it. Its `release` is expected to
+        // detach it; if it does not, the adapter keeps the link and its program alive.
+        link.set_attached(true);
+        Ok(primer.settle())
     }
 
     /// Detaches `link`'s program.
     pub fn detach_link(&self, link: &Link<T>, _rtnl: &Rtnl) -> Result {
-        self.detach_raw(link.prog_raw(), link.as_raw(), Position::default())
+        self.detach_raw(link.prog_raw(), link.as_raw(), Position::default())?;
+        link.set_attached(false);
+        Ok(())
     }
 
     /// Makes `link` run `new` in place of its program, in the same position.
     ///
     /// Fails with `ENOENT` if the bundle holds no program.
     pub fn update_link(&self, link: &Link<T>, new: ARef<Prog>, _rtnl: &Rtnl) -> Result {
+        check_type(&new)?;
         let old = link.prog_raw();
         if old == new.as_raw() {
             return Ok(());
@@ -280,9 +309,10 @@ impl<T: link::Driver> Bundle<T> {
             return;
         }
         self.publish(null_mut());
+        let bundle = self.bundle.get();
         // SAFETY: `entry` belongs to this bundle, so `parent` is the bundle; no reader uses it
         // any more and RTNL keeps writers out.
-        let (fps, cps) = unsafe { (&(*entry).fp_items, &(*(*entry).parent).cp_items) };
+        let (fps, cps) = unsafe { (&(*entry).fp_items, &(*bundle).cp_items) };
         // The last item is always empty: at most `BPF_MPROG_MAX - 1` programs are attached.
         for (fp, cp) in fps.iter().zip(cps.iter()) {
             if fp.prog.is_null() {
@@ -293,9 +323,21 @@ impl<T: link::Driver> Bundle<T> {
                 unsafe { bindings::bpf_prog_put(fp.prog) };
             } else {
                 // SAFETY: By the type invariant links in the bundle are `Link<T>`s; an attached
-                // link is alive (its `release` detaches it first, under RTNL).
-                f(unsafe { Link::from_raw(cp.link) });
+                // link is alive (it is freed only once detached, see `link::Adapter::dealloc`).
+                let link = unsafe { Link::<T>::from_raw(cp.link) };
+                f(link);
+                // Last: from here on the link may be freed.
+                link.set_attached(false);
             }
+        }
+        // Forget the released programs and links, so that a later attach starts empty rather
+        // than copying references that were given up above.
+        // SAFETY: As above; the bundle is valid and only RTNL holders write it.
+        unsafe {
+            (*bundle).a.fp_items = pin_init::zeroed();
+            (*bundle).b.fp_items = pin_init::zeroed();
+            (*bundle).cp_items = pin_init::zeroed();
+            (*bundle).count = 0;
         }
     }
 
@@ -308,15 +350,16 @@ impl<T: link::Driver> Bundle<T> {
         default: u32,
         next: u32,
         _ctx: &NetContext,
-        _rcu: &impl RcuReader,
+        _tx: &TxContext,
     ) -> u32 {
         let entry = self.active();
         if entry.is_null() {
             return default;
         }
         let mut ret = default;
-        // SAFETY: `entry` is the bundle's active entry, which `publish` waits for RCU readers
-        // (`_rcu`) to leave before it is reused or freed.
+        // SAFETY: `entry` is the bundle's active entry, which `publish` waits for RCU readers to
+        // leave before it is reused or freed; the transmit path (`_tx`) is one, with bottom
+        // halves off, so the programs also run without migrating (`cant_migrate()`).
         let fps = unsafe { &raw const (*entry).fp_items };
         for i in 0..bindings::BPF_MPROG_MAX as usize {
             // SAFETY: `i` is in bounds; `READ_ONCE()`, paired with `WRITE_ONCE()` of in-place
@@ -325,7 +368,9 @@ impl<T: link::Driver> Bundle<T> {
             if prog.is_null() {
                 break;
             }
-            ret = run_skb(prog, skb);
+            // SAFETY: `prog` is a program of the active entry, alive for the read-side section
+            // as above; a BPF networking context is set (`_ctx`).
+            ret = unsafe { run_skb(prog, skb) };
             if ret != next {
                 break;
             }

@@ -21,18 +21,25 @@ use crate::{
         from_result,
         to_result, //
     },
+    module::{
+        this_module,
+        ModuleMetadata, //
+    },
     prelude::*,
-    sync::aref::ARef,
-    types::Opaque,
-    ThisModule, //
+    sync::aref::ARef, //
 };
 use core::marker::PhantomData;
 
 /// A netkit implementation's answers to the BPF syscall.
 ///
-/// The core calls these in process context without locks held, with a reference on the
-/// module that registered them.
+/// The core calls these in process context without locks held, with a reference on
+/// [`Hook::OwnerModule`].
 pub trait Hook: Sync + 'static {
+    /// The module that provides the callbacks (`netkit_bpf_ops::owner`): each call holds a
+    /// reference on it, and the ops table is a constant of its image, so a call that started
+    /// before the registration was dropped still finds both.
+    type OwnerModule: ModuleMetadata;
+
     /// `BPF_PROG_ATTACH`: attaches `prog`, whose reference belongs to the attach point on
     /// success.
     fn prog_attach(req: &AttachRequest<'_>, prog: ARef<Prog>) -> Result;
@@ -52,39 +59,41 @@ pub trait Hook: Sync + 'static {
 ///
 /// # Invariants
 ///
-/// `ops` is registered with `netkit_bpf_ops_register` and points to `T`'s callbacks.
-#[pin_data(PinnedDrop)]
+/// `ops` is registered with `netkit_bpf_ops_register` and points to `Registration::OPS`, a
+/// constant in the image of `T::OwnerModule`.
 pub struct Registration<T: Hook> {
-    #[pin]
-    ops: Opaque<bindings::netkit_bpf_ops>,
+    ops: &'static bindings::netkit_bpf_ops,
     _t: PhantomData<T>,
 }
 
-// SAFETY: The registration is only created and dropped; C reads `ops` from any thread.
+// SAFETY: The registration is only created and dropped; C reads `ops`, which is immutable,
+// from any thread.
 unsafe impl<T: Hook> Send for Registration<T> {}
 // SAFETY: `&self` gives no access to anything.
 unsafe impl<T: Hook> Sync for Registration<T> {}
 
 impl<T: Hook> Registration<T> {
-    /// Registers `T` for `module`, which must be the module `T` is in.
+    /// `T`'s callbacks: a constant, so that a call in flight, which pins `T::OwnerModule`, can
+    /// still read it after the registration is gone.
+    const OPS: bindings::netkit_bpf_ops = bindings::netkit_bpf_ops {
+        owner: this_module::<T::OwnerModule>().as_ptr(),
+        prog_attach: Some(Self::prog_attach),
+        link_attach: Some(Self::link_attach),
+        prog_detach: Some(Self::prog_detach),
+        prog_query: Some(Self::prog_query),
+    };
+
+    /// Registers `T`.
     ///
     /// Fails with `EBUSY` if another implementation is registered.
-    pub fn new(module: &'static ThisModule) -> impl PinInit<Self, Error> {
-        try_pin_init!(Self {
-            ops <- Opaque::try_ffi_init(move |slot: *mut bindings::netkit_bpf_ops| {
-                // SAFETY: `slot` is valid for writes and pinned: it stays where it is until
-                // `drop` unregisters it.
-                unsafe {
-                    slot.write(bindings::netkit_bpf_ops {
-                        owner: module.as_ptr(),
-                        prog_attach: Some(Self::prog_attach),
-                        link_attach: Some(Self::link_attach),
-                        prog_detach: Some(Self::prog_detach),
-                        prog_query: Some(Self::prog_query),
-                    });
-                    to_result(bindings::netkit_bpf_ops_register(slot))
-                }
-            }),
+    pub fn new() -> Result<Self> {
+        let ops: &'static bindings::netkit_bpf_ops = &Self::OPS;
+        // SAFETY: `ops` is valid for the lifetime of the module, which each call pins; `drop`
+        // unregisters the same pointer.
+        to_result(unsafe { bindings::netkit_bpf_ops_register(ops) })?;
+        // INVARIANT: Registered.
+        Ok(Self {
+            ops,
             _t: PhantomData,
         })
     }
@@ -159,11 +168,10 @@ impl<T: Hook> Registration<T> {
     }
 }
 
-#[pinned_drop]
-impl<T: Hook> PinnedDrop for Registration<T> {
-    fn drop(self: Pin<&mut Self>) {
-        // SAFETY: `ops` is registered by the type invariant. On return no new call starts and
-        // calls in flight hold a reference on the module, which keeps its code alive.
-        unsafe { bindings::netkit_bpf_ops_unregister(self.ops.get()) };
+impl<T: Hook> Drop for Registration<T> {
+    fn drop(&mut self) {
+        // SAFETY: `ops` is registered by the type invariant. On return no new call starts;
+        // calls in flight hold a reference on the module, which keeps its code and `ops` alive.
+        unsafe { bindings::netkit_bpf_ops_unregister(self.ops) };
     }
 }
