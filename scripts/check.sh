@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: rustfmtcheck, a CLIPPY=1 build, rustdoc, checkpatch on the
-# patch series.  Runs every check, then fails if any failed.
+# make check: rustfmtcheck, a CLIPPY=1 build, the compile-fail cases,
+# rustdoc, checkpatch on the patch series.  Runs every check, then fails if any failed.
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,6 +40,8 @@ step rustfmtcheck kmake rustfmtcheck
 # clippy or rustc warning fails the check.
 step clippy kmake CLIPPY=1 KRUSTFLAGS=-Dwarnings
 kmake >/dev/null
+# Misuses of the abstractions that must not compile (scripts/compile-fail/).
+step compile_fail bash "$REPO/scripts/compile-fail.sh"
 step rustdoc kmake rustdoc
 step checkpatch checkpatch
 step driver_has_no_unsafe driver_is_safe

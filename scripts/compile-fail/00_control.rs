@@ -1,0 +1,31 @@
+// expect: compiles
+// The positive control: the prelude with a correct use of each API the other cases misuse.
+
+fn registers<'a>(dev: NewLink<'a, Dummy>, rtnl: &'a Rtnl) -> Result<Registered<'a, Dummy>> {
+    dev.register(rtnl)
+}
+
+fn counts(dev: &DriverDevice<Dummy>, ctx: &TxContext) {
+    dev.sw_stats_tx_add(1, 64, ctx);
+}
+
+fn unregisters(dev: &DriverDevice<Dummy>, rtnl: &Rtnl) {
+    dev.unregister(rtnl);
+}
+
+fn attaches<T: link::Driver>(bundle: &Bundle<T>, primer: Primer<T>, rtnl: &Rtnl) -> Result<i32> {
+    bundle.attach_link(primer, Position::default(), rtnl)
+}
+
+fn resizes(ops: &Ops<'_>, n: u32) -> Result {
+    ops.set_real_num_rx_queues(n)
+}
+
+driver!(Own
+    const QUEUE_MGMT_OPS: Option<&'static QueueMgmtOps<Self>> = Some(&QueueMgmtOps::new());
+);
+
+#[vtable]
+impl QueueMgmt for Own {}
+
+fn case() {}
