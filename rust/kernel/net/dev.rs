@@ -40,6 +40,7 @@ use crate::{
         },
         atomic::{
             Atomic,
+            Relaxed,
             Release, //
         },
         rcu,
@@ -48,7 +49,6 @@ use crate::{
 };
 use core::{
     any::TypeId,
-    cell::UnsafeCell,
     marker::PhantomData,
     ops::{
         Deref,
@@ -1060,14 +1060,14 @@ impl<T: Driver> Drop for NewDevice<T> {
 /// by `tracker` is held.
 #[pin_data]
 pub struct RcuDevice<T: Driver> {
-    ptr: UnsafeCell<*mut bindings::net_device>,
+    ptr: Atomic<*mut bindings::net_device>,
     #[pin]
     tracker: Opaque<bindings::netdevice_tracker>,
     _t: PhantomData<T>,
 }
 
-// SAFETY: The pointer is read with `READ_ONCE()` semantics and written only under RTNL; the
-// tracker is used only under RTNL.
+// SAFETY: The pointer is atomic and written only under RTNL; the tracker is used only under
+// RTNL.
 unsafe impl<T: Driver> Send for RcuDevice<T> {}
 // SAFETY: As above.
 unsafe impl<T: Driver> Sync for RcuDevice<T> {}
@@ -1090,16 +1090,17 @@ impl<T: Driver> RcuDevice<T> {
     #[inline]
     pub fn new() -> impl PinInit<Self> {
         pin_init!(Self {
-            ptr: UnsafeCell::new(core::ptr::null_mut()),
+            ptr: Atomic::new(core::ptr::null_mut()),
             tracker <- Opaque::zeroed(),
             _t: PhantomData,
         })
     }
 
+    /// `READ_ONCE()`: readers depend on the address (`rcu_dereference`); writers publish with
+    /// a release store.
     #[inline]
     fn load(&self) -> *mut bindings::net_device {
-        // SAFETY: `READ_ONCE()`: the cell is valid; writers use `WRITE_ONCE()`/release stores.
-        unsafe { core::ptr::read_volatile(self.ptr.get()) }
+        self.ptr.load(Relaxed)
     }
 
     /// Returns the device, if set (`rcu_dereference`).
@@ -1141,11 +1142,9 @@ impl<T: Driver> RcuDevice<T> {
         // SAFETY: The device is valid; the tracker is unused (cleared above) and RTNL, which
         // serialises writers, is held.
         unsafe { bindings::netdev_hold(dev.as_raw(), self.tracker.get(), bindings::GFP_KERNEL) };
-        // SAFETY: The cell is valid and aligned; readers only use `READ_ONCE()`, and RTNL
-        // serialises writers.
-        let ptr = unsafe { Atomic::from_ptr(self.ptr.get()) };
-        // INVARIANT: A reference tracked by `tracker` is held on `dev`.
-        ptr.store(dev.as_raw(), Release);
+        // INVARIANT: A reference tracked by `tracker` is held on `dev`; RTNL serialises
+        // writers.
+        self.ptr.store(dev.as_raw(), Release);
         Ok(())
     }
 
@@ -1156,8 +1155,8 @@ impl<T: Driver> RcuDevice<T> {
         if p.is_null() {
             return;
         }
-        // SAFETY: `WRITE_ONCE()` of NULL, which needs no ordering; RTNL serialises writers.
-        unsafe { core::ptr::write_volatile(self.ptr.get(), core::ptr::null_mut()) };
+        // `WRITE_ONCE()` of NULL, which needs no ordering; RTNL serialises writers.
+        self.ptr.store(core::ptr::null_mut(), Relaxed);
         // SAFETY: No requirements; RTNL is held, so this is an expedited grace period.
         unsafe { bindings::synchronize_net() };
         // SAFETY: A reference tracked by `tracker` was held on `p`; no reader can still see it.

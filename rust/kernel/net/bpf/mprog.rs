@@ -34,13 +34,13 @@ use crate::{
         aref::ARef,
         atomic::{
             Atomic,
+            Relaxed,
             Release, //
         },
     },
     types::Opaque, //
 };
 use core::{
-    cell::UnsafeCell,
     marker::PhantomData,
     ptr::null_mut, //
 };
@@ -86,7 +86,7 @@ fn check_type(prog: &Prog) -> Result {
 pub struct Bundle<T: link::Driver> {
     #[pin]
     bundle: Opaque<bindings::bpf_mprog_bundle>,
-    active: UnsafeCell<*mut Entry>,
+    active: Atomic<*mut Entry>,
     _links: PhantomData<T>,
 }
 
@@ -101,7 +101,7 @@ impl<T: link::Driver> Bundle<T> {
         pin_init!(Self {
             // SAFETY: `bpf_mprog_bundle_init` initialises the whole bundle, which is pinned.
             bundle <- Opaque::ffi_init(|p| unsafe { bindings::bpf_mprog_bundle_init(p) }),
-            active: UnsafeCell::new(null_mut()),
+            active: Atomic::new(null_mut()),
             _links: PhantomData,
         })
     }
@@ -109,8 +109,8 @@ impl<T: link::Driver> Bundle<T> {
     /// The active entry (`rcu_dereference`).
     #[inline]
     fn active(&self) -> *mut Entry {
-        // SAFETY: `READ_ONCE()`: the cell is valid; writers use release stores.
-        unsafe { core::ptr::read_volatile(self.active.get()) }
+        // `READ_ONCE()`: readers depend on the address; writers use release stores.
+        self.active.load(Relaxed)
     }
 
     /// The entry to update: the active one, or with `fallback` the first if none is.
@@ -127,11 +127,9 @@ impl<T: link::Driver> Bundle<T> {
     /// Publishes `entry` (`rcu_assign_pointer`) and waits until no reader uses the previous
     /// one (`synchronize_rcu`).
     fn publish(&self, entry: *mut Entry) {
-        // SAFETY: The cell is valid and aligned; readers only use `READ_ONCE()`, and RTNL
+        // INVARIANT: `entry` is an entry of this bundle, or null when it is empty; RTNL
         // serialises writers.
-        let active = unsafe { Atomic::from_ptr(self.active.get()) };
-        // INVARIANT: `entry` is an entry of this bundle, or null when it is empty.
-        active.store(entry, Release);
+        self.active.store(entry, Release);
         // SAFETY: No requirements; this may sleep, which the callers' contexts allow.
         unsafe { bindings::synchronize_rcu() };
     }
