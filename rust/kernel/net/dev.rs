@@ -184,6 +184,26 @@ fn priv_data<T: Driver>(dev: *mut bindings::net_device) -> *mut T::Data {
         .cast()
 }
 
+/// Returns the registration state of `dev` (`reg_state`, `NETREG_*`), read once like
+/// `READ_ONCE()`.
+///
+/// # Safety
+///
+/// `dev` is a valid device.
+#[inline]
+pub(crate) unsafe fn reg_state(dev: *const bindings::net_device) -> u32 {
+    // SAFETY: Per the safety requirements.
+    u32::from(unsafe { core::ptr::read_volatile(&raw const (*dev).reg_state) })
+}
+
+/// Whether a device in registration state `state` is a [`Device`]: registered, or being
+/// unregistered (it has been registered, so `netdev_run_todo()` frees it).
+#[inline]
+pub(crate) fn is_live_state(state: u32) -> bool {
+    state == bindings::netdev_reg_state_NETREG_REGISTERED
+        || state == bindings::netdev_reg_state_NETREG_UNREGISTERING
+}
+
 /// A network namespace (`struct net`).
 ///
 /// # Invariants
@@ -461,8 +481,8 @@ impl Device {
 
     #[inline]
     fn reg_state(&self) -> u32 {
-        // SAFETY: The device is valid; read once like `READ_ONCE()`.
-        u32::from(unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).reg_state) })
+        // SAFETY: The device is valid.
+        unsafe { reg_state(self.as_raw()) }
     }
 
     /// Whether the device has been registered and not yet unregistered.
@@ -1417,10 +1437,8 @@ impl<T: Driver> Adapter<T> {
     /// `dev` is a device set up by [`Adapter::setup`] of `T`, valid for `'a`.
     #[inline]
     unsafe fn registered<'a>(dev: *const bindings::net_device) -> Option<&'a DriverDevice<T>> {
-        // SAFETY: The device is valid; read once like `READ_ONCE()`.
-        let state = u32::from(unsafe { core::ptr::read_volatile(&raw const (*dev).reg_state) });
-        (state == bindings::netdev_reg_state_NETREG_REGISTERED
-            || state == bindings::netdev_reg_state_NETREG_UNREGISTERING)
+        // SAFETY: The device is valid.
+        is_live_state(unsafe { reg_state(dev) })
             // SAFETY: Registered, and a device of `T` valid for `'a`.
             .then(|| unsafe { Self::dev(dev.cast_mut()) })
     }
@@ -1453,7 +1471,7 @@ impl<T: Driver> Adapter<T> {
         // SAFETY: `ndo_uninit` runs under RTNL for a device of this driver.
         let rtnl = unsafe { Rtnl::assume_held() };
         // SAFETY: The device is valid during the call.
-        let state = u32::from(unsafe { (*dev).reg_state });
+        let state = unsafe { reg_state(dev) };
         // `unregister_netdevice_many_notify()` calls `ndo_uninit` in `NETREG_UNREGISTERING`;
         // `register_netdevice()` calls it on failure in `NETREG_UNINITIALIZED` (or
         // `NETREG_UNREGISTERED` if the kobject failed) and then the device is freed at once.

@@ -8,7 +8,10 @@ use crate::{
     bindings,
     error::to_result,
     net::{
-        dev::Device,
+        dev::{
+            self,
+            Device, //
+        },
         rtnl::Rtnl, //
     },
     prelude::*,
@@ -112,13 +115,11 @@ impl<T: NetdevNotifier> Registration<T> {
         // call.
         let dev = unsafe { bindings::netdev_notifier_info_to_dev(ptr.cast()) };
         // SAFETY: As above.
-        let state = u32::from(unsafe { (*dev).reg_state });
+        let state = unsafe { dev::reg_state(dev) };
         // Events of a device that is not registered (`NETDEV_POST_INIT`, `NETDEV_PRE_UNINIT`
         // when registration fails, `NETDEV_UNREGISTER` repeated by `netdev_wait_allrefs_any()`)
         // are not passed on: such a device may be freed at once, it is not a `Device`.
-        if state != bindings::netdev_reg_state_NETREG_REGISTERED
-            && state != bindings::netdev_reg_state_NETREG_UNREGISTERING
-        {
+        if !dev::is_live_state(state) {
             return bindings::NOTIFY_DONE as c_int;
         }
         // SAFETY: Valid for the call, and registered (or being unregistered), see above.

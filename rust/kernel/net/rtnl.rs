@@ -589,8 +589,9 @@ impl<T: Link> LinkAdapter<T> {
             Err(e) => e,
         };
         // SAFETY: The device is valid for the call.
-        let state = u32::from(unsafe { (*dev).reg_state });
-        if state == bindings::netdev_reg_state_NETREG_REGISTERED {
+        if unsafe { crate::net::dev::reg_state(dev) }
+            == bindings::netdev_reg_state_NETREG_REGISTERED
+        {
             // `newlink` failed after registering the device. The core frees it with
             // `free_netdev()`, which defers the free of a device that is being unregistered
             // (as after a failed `NETDEV_REGISTER`), but not of a registered one.
