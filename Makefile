@@ -7,6 +7,7 @@
 #   make run      boot the guest and show netkit_rs working (CMD='...' runs CMD)
 #   make shell    boot the guest interactively
 #   make test     KUnit + project kselftests + upstream suites in one boot
+#   make test-quick  KUnit, parity and smoke runs of the pair and lease suites
 #   make test-bpf only KUnit and the BPF test_progs tc_netkit, tc_redirect
 #   make check    rustfmtcheck, clippy, rustdoc, checkpatch
 #   make bench    netkit.ko vs netkit_rs.ko vs veth (ratios), see benchmarks/
@@ -33,7 +34,7 @@ export UPSTREAM
 # KUnit suites that must have run.
 KUNIT_SUITES := netkit_rs
 
-.PHONY: all deps tree build run shell test test-bpf check bench patchwork clean-cache
+.PHONY: all deps tree build run shell test test-quick test-bpf check bench patchwork clean-cache
 
 all: build
 
@@ -61,6 +62,12 @@ test: build
 	python3 $(REPO)/scripts/report.py $$out --expect-kunit $(KUNIT_SUITES) \
 		$(if $(filter 0,$(KSELFTESTS)),,--expect-suite kselftest) \
 		--expect-suite $(addprefix upstream.,$(UPSTREAM))
+
+# The edit-build-test loop: KUnit, the parity check and smoke runs of the
+# pair and lease suites (50 create/delete cycles), no upstream suite.
+test-quick:
+	@$(MAKE) --no-print-directory test KSELFTESTS="pair.sh parity.sh lease.py" \
+		NK_CYCLES=$${NK_CYCLES:-50} UPSTREAM=
 
 # A quick subset of make test: KUnit and upstream's BPF selftests (for which
 # the test kernel has BTF, configs/btf.config).

@@ -6,7 +6,8 @@
 # usage: guest-test.sh OUT IMPL KSELFTESTS UPSTREAM
 #   OUT         writable results directory (shared with the host)
 #   IMPL        rs | c: the netkit module the suites run against
-#   KSELFTESTS  1 to run the project's kselftests, 0 not to
+#   KSELFTESTS  1 to run the project's kselftests, 0 not to, or the names of
+#               the ones to run (e.g. "pair.sh lease.py")
 #   UPSTREAM    space-separated upstream suites (see upstream_cmd)
 set -u
 
@@ -68,10 +69,13 @@ run_suite() { # run_suite name dir command...
 	echo "$rc" > "$OUT/suites/$name.rc"
 }
 
-if [ "$KSELFTESTS" = 1 ]; then
-	run_suite kselftest "$ST" make -s --no-print-directory \
-		TARGETS=drivers/net/netkit_rs run_tests
-fi
+case $KSELFTESTS in
+0) ;;
+1)	run_suite kselftest "$ST" make -s --no-print-directory \
+		TARGETS=drivers/net/netkit_rs run_tests ;;
+*)	run_suite kselftest "$ST" make -s --no-print-directory \
+		TARGETS=drivers/net/netkit_rs TEST_PROGS="$KSELFTESTS" run_tests ;;
+esac
 
 upstream_cmd() {
 	case $1 in

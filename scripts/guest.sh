@@ -44,6 +44,8 @@ fi
 
 # What the guest sees of our settings.
 GUEST_ENV="export TREE='$TREE' IMPL='$IMPL' PATH=/usr/sbin:/usr/bin:/sbin:/bin:\"\$PATH\";"
+# The selftests' own knobs (pair.sh's create/delete cycles) reach the guest.
+[ -z "${NK_CYCLES:-}" ] || GUEST_ENV+=" export NK_CYCLES='$NK_CYCLES';"
 
 mode=${1:-run}
 case $mode in

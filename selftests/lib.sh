@@ -64,9 +64,13 @@ nk_unload_all() {
 
 # Run "$@" as test case $1, counting and printing its KTAP line.
 nk_case() {
-	local name=$1 out
+	local name=$1 out rc t=$SECONDS
 	shift
-	if out=$("$@" 2>&1); then
+	out=$("$@" 2>&1)
+	rc=$?
+	# Where make test's time goes (see README, "Test times").
+	printf '# time %s %ss\n' "$name" $((SECONDS - t))
+	if [ "$rc" = 0 ]; then
 		ktap_test_pass "$name"
 	else
 		[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# /'
