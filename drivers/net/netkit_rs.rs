@@ -40,7 +40,6 @@ use kernel::{
             IfName,
             NameAssign,
             Namespace,
-            RcuDevice,
             Setup,
             SockAddr,
             Stats64,
@@ -180,8 +179,6 @@ const FIXED_PARAMS: [(u32, &str); 7] = [
 /// Per-device state, in `netdev_priv()`.
 #[pin_data]
 struct Netkit {
-    #[pin]
-    peer: RcuDevice<NetkitRs>,
     /// The programs the transmit path runs.
     #[pin]
     progs: Bundle<NetkitLink>,
@@ -302,12 +299,10 @@ fn pair_headroom(own: u32, peer: Option<u32>) -> u32 {
 
 /// Queues a device and its peer for unregistration, unpairing them (`netkit_del_link`).
 fn del_link(dev: &DriverDevice<NetkitRs>, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
-    let nk = dev.data();
-    let peer = nk.peer.get_rtnl(rtnl);
-    nk.peer.clear(rtnl);
+    let peer = dev.peer_rtnl(rtnl);
+    dev.unpair(rtnl);
     dev.unregister_queue(list, rtnl);
     if let Some(peer) = peer {
-        peer.data().peer.clear(rtnl);
         // The peer may already be queued, e.g. when its namespace goes away with it or the
         // lease notifier queued it.
         peer.unregister_queue(list, rtnl);
@@ -348,34 +343,32 @@ fn unlease_all(dev: &Device) {
 
 /// Takes down the netkit devices that lease queues of `phys`, which is going away, together
 /// with their peers, in one batch (`netkit_check_lease_unregister`).
-fn unregister_lessees(phys: &Device, rtnl: &Rtnl) {
+fn unregister_lessees(phys: &Device, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
     if !phys.is_unregistering() || !phys.has_parent() {
         return;
     }
-    dev::unregister_many(rtnl, |list| {
-        let ops = phys.lock_ops(rtnl);
-        for idx in 0..phys.real_num_rx_queues() {
-            let Some(virt) = ops.rx_queue_lease(idx, LeaseDir::PhysToVirt) else {
-                continue;
-            };
-            let Some(nk) = DriverDevice::<NetkitRs>::from_device(virt.dev()) else {
-                continue;
-            };
-            // Several queues of `phys` may be leased to one netkit device: queue it once.
-            if !nk.is_unregister_queued(rtnl) {
-                del_link(nk, list, rtnl);
-            }
+    let ops = phys.lock_ops(rtnl);
+    for idx in 0..phys.real_num_rx_queues() {
+        let Some(virt) = ops.rx_queue_lease(idx, LeaseDir::PhysToVirt) else {
+            continue;
+        };
+        let Some(nk) = DriverDevice::<NetkitRs>::from_device(virt.dev()) else {
+            continue;
+        };
+        // Several queues of `phys` may be leased to one netkit device: queue it once.
+        if !nk.is_unregister_queued(rtnl) {
+            del_link(nk, list, rtnl);
         }
-    });
+    }
 }
 
 /// The `NETDEV_UNREGISTER` notifier that takes leasing devices down with their lessor.
 struct LeaseNotifier;
 
 impl NetdevNotifier for LeaseNotifier {
-    fn event(&self, event: Event, dev: &Device, rtnl: &Rtnl) {
+    fn event(&self, event: Event, dev: &Device, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
         if event == Event::UNREGISTER {
-            unregister_lessees(dev, rtnl);
+            unregister_lessees(dev, list, rtnl);
         }
     }
 }
@@ -396,7 +389,7 @@ fn bpf_target(ifindex: u32, which: AttachType, rtnl: &Rtnl) -> Result<&DriverDev
         return Err(EOPNOTSUPP);
     }
     if which == AttachType::NETKIT_PEER {
-        return nk.peer.get_rtnl(rtnl).ok_or(ENODEV);
+        return dev.peer_rtnl(rtnl).ok_or(ENODEV);
     }
     Ok(dev)
 }
@@ -528,7 +521,7 @@ fn xmit(
     let nk = dev.data();
     let policy = nk.policy.load(Relaxed);
     let len = skb.len();
-    let peer = match nk.peer.get(ctx) {
+    let peer = match dev.peer(ctx) {
         Some(peer) if peer.is_up() => peer,
         _ => return xmit_drop(dev, skb, DropReason::DevReady),
     };
@@ -617,7 +610,6 @@ impl dev::Driver for NetkitRs {
 
     fn init_data() -> impl PinInit<Netkit> {
         pin_init!(Netkit {
-            peer <- RcuDevice::new(),
             progs <- Bundle::new(),
             policy: Atomic::new(NETKIT_PASS),
             scrub: Atomic::new(NETKIT_SCRUB_DEFAULT),
@@ -629,16 +621,10 @@ impl dev::Driver for NetkitRs {
     }
 
     fn uninit(dev: &DriverDevice<Self>, rtnl: &Rtnl) {
-        // `dellink` unpairs both sides first; this covers an unregistration that bypassed it,
-        // so that neither side keeps a reference on the other.
-        let nk = dev.data();
         // Programs are released, links stay behind detached.
-        nk.progs
+        dev.data()
+            .progs
             .release_all(rtnl, |link| drop(link.dev.replace(None, rtnl)));
-        if let Some(peer) = nk.peer.get_rtnl(rtnl) {
-            peer.data().peer.clear(rtnl);
-        }
-        nk.peer.clear(rtnl);
         unlease_all(dev);
     }
 
@@ -648,7 +634,7 @@ impl dev::Driver for NetkitRs {
             dev.carrier_on();
             return Ok(());
         }
-        let peer = nk.peer.get_rtnl(rtnl).ok_or(ENOTCONN)?;
+        let peer = dev.peer_rtnl(rtnl).ok_or(ENOTCONN)?;
         if peer.is_up() {
             dev.carrier_on();
             peer.carrier_on();
@@ -658,7 +644,7 @@ impl dev::Driver for NetkitRs {
 
     fn stop(dev: &DriverDevice<Self>, rtnl: &Rtnl) -> Result {
         dev.carrier_off();
-        if let Some(peer) = dev.data().peer.get_rtnl(rtnl) {
+        if let Some(peer) = dev.peer_rtnl(rtnl) {
             peer.carrier_off();
         }
         Ok(())
@@ -670,14 +656,14 @@ impl dev::Driver for NetkitRs {
 
     fn get_iflink(dev: &DriverDevice<Self>) -> i32 {
         let guard = rcu::read_lock();
-        dev.data().peer.get(&guard).map_or(0, |peer| peer.ifindex())
+        dev.peer(&guard).map_or(0, |peer| peer.ifindex())
     }
 
     fn get_peer_dev<'a>(
         dev: &'a DriverDevice<Self>,
         guard: &'a rcu::Guard,
     ) -> Option<&'a DriverDevice<Self>> {
-        dev.data().peer.get(guard)
+        dev.peer(guard)
     }
 
     fn get_stats64(dev: &DriverDevice<Self>, stats: &mut Stats64) {
@@ -689,7 +675,7 @@ impl dev::Driver for NetkitRs {
         let nk = dev.data();
         nk.headroom.store(headroom, Relaxed);
         let guard = rcu::read_lock();
-        let peer = nk.peer.get(&guard);
+        let peer = dev.peer(&guard);
         let headroom = pair_headroom(headroom, peer.map(|p| p.data().headroom.load(Relaxed)));
         let headroom = u16::try_from(headroom).unwrap_or(u16::MAX);
         if let Some(peer) = peer {
@@ -870,7 +856,7 @@ impl rtnl::Link for NetkitRs {
                 // As in C, failing to turn ARP on is not fatal.
                 let _ = peer.change_flags(peer.flags() & !flags::NOARP, rtnl);
             }
-            if let Err(e) = rtnl::configure_link(peer, rtnl) {
+            if let Err(e) = rtnl::configure_link(&peer, rtnl) {
                 peer.unregister(rtnl);
                 return Err(e);
             }
@@ -909,8 +895,10 @@ impl rtnl::Link for NetkitRs {
             let _ = dev.change_flags(dev.flags() & !flags::NOARP, rtnl);
         }
         if let Some(peer) = peer {
-            dev.data().peer.set(peer, rtnl)?;
-            peer.data().peer.set(dev.dev(), rtnl)?;
+            if let Err(e) = dev.pair(&peer, rtnl) {
+                peer.unregister(rtnl);
+                return Err(e);
+            }
         }
         Ok(dev)
     }
@@ -946,7 +934,7 @@ impl rtnl::Link for NetkitRs {
             nk.policy.store(check_policy(attr, extack)?, Relaxed);
         }
         if let Some(attr) = data.get(IFLA_NETKIT_PEER_POLICY) {
-            let peer = nk.peer.get_rtnl(rtnl).ok_or(EOPNOTSUPP)?;
+            let peer = dev.peer_rtnl(rtnl).ok_or(EOPNOTSUPP)?;
             peer.data()
                 .policy
                 .store(check_policy(attr, extack)?, Relaxed);
@@ -959,7 +947,7 @@ impl rtnl::Link for NetkitRs {
     }
 
     fn get_link_net<'a>(dev: &'a DriverDevice<Self>, rtnl: &'a Rtnl) -> &'a Namespace {
-        match dev.data().peer.get_rtnl(rtnl) {
+        match dev.peer_rtnl(rtnl) {
             Some(peer) => peer.net(rtnl),
             None => dev.net(rtnl),
         }
@@ -982,7 +970,7 @@ impl rtnl::Link for NetkitRs {
         msg.put_u16(IFLA_NETKIT_HEADROOM, dev.needed_headroom())?;
         msg.put_u16(IFLA_NETKIT_TAILROOM, dev.needed_tailroom())?;
         msg.put_u32(IFLA_NETKIT_PAIRING, pair)?;
-        if let Some(peer) = nk.peer.get_rtnl(rtnl) {
+        if let Some(peer) = dev.peer_rtnl(rtnl) {
             let pk = peer.data();
             msg.put_u32(IFLA_NETKIT_PEER_POLICY, pk.policy.load(Relaxed))?;
             msg.put_u32(IFLA_NETKIT_PEER_SCRUB, pk.scrub.load(Relaxed))?;

@@ -9,8 +9,17 @@ fn counts(dev: &DriverDevice<Dummy>, ctx: &TxContext) {
     dev.sw_stats_tx_add(1, 64, ctx);
 }
 
-fn unregisters(dev: &DriverDevice<Dummy>, rtnl: &Rtnl) {
-    dev.unregister(rtnl);
+fn unregisters(dev: &DriverDevice<Dummy>, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
+    dev.unregister_queue(list, rtnl);
+}
+
+fn undoes(peer: Registered<'_, Dummy>, rtnl: &Rtnl) {
+    peer.unregister(rtnl);
+}
+
+fn peer_in_section(dev: &DriverDevice<Dummy>) -> bool {
+    let guard = rcu::read_lock();
+    dev.peer(&guard).is_some()
 }
 
 fn attaches<T: link::Driver>(bundle: &Bundle<T>, primer: Primer<T>, rtnl: &Rtnl) -> Result<i32> {

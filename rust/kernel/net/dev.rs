@@ -22,7 +22,10 @@ use crate::{
             Ops,
             QueueMgmtOps, //
         },
-        rtnl::Rtnl,
+        rtnl::{
+            Registered,
+            Rtnl, //
+        },
         skbuff::{
             SkBuff,
             TxContext, //
@@ -38,11 +41,7 @@ use crate::{
             ARef,
             AlwaysRefCounted, //
         },
-        atomic::{
-            Atomic,
-            Relaxed,
-            Release, //
-        },
+        atomic::Atomic,
         rcu,
     },
     types::Opaque, //
@@ -56,6 +55,8 @@ use core::{
     },
     ptr::NonNull, //
 };
+
+mod peer;
 
 /// Device flags visible to user space (`enum net_device_flags`, `IFF_*`).
 pub mod flags {
@@ -157,14 +158,20 @@ fn netdev_priv(dev: *mut bindings::net_device) -> *mut u8 {
     dev.cast::<u8>().wrapping_add(bindings::NETDEV_PRIV_OFFSET)
 }
 
-/// The private area (`netdev_priv()`) of a device of driver `T`: a tag naming the driver, then
-/// the driver's data.
+/// The private area (`netdev_priv()`) of a device of driver `T`: a tag naming the driver, the
+/// device's peer, then the driver's data.
 ///
 /// The tag tells devices of two drivers apart where their adapters compile to the same code,
 /// which LLVM's function merging may give one address (so the same `ndo_start_xmit`).
+///
+/// # Invariants
+///
+/// `peer` is written only under RTNL. It is null or a device of `T`, whose `peer` names this
+/// device, and neither device's `ndo_uninit` has run.
 #[repr(C)]
 struct Private<T: Driver> {
     driver: TypeId,
+    peer: Atomic<*mut bindings::net_device>,
     data: T::Data,
 }
 
@@ -173,12 +180,17 @@ pub(crate) const fn priv_size<T: Driver>() -> usize {
     core::mem::size_of::<Private<T>>()
 }
 
+/// The private area of a device set up by [`Adapter::setup`] of `T`.
+#[inline]
+fn private_of<T: Driver>(dev: *mut bindings::net_device) -> *mut Private<T> {
+    netdev_priv(dev).cast()
+}
+
 /// The driver data in the private area of a device set up by [`Adapter::setup`] of `T`.
 #[inline]
 fn priv_data<T: Driver>(dev: *mut bindings::net_device) -> *mut T::Data {
-    let private = netdev_priv(dev).cast::<Private<T>>();
     // Only computes a field address (`wrapping` semantics: no access).
-    private
+    private_of::<T>(dev)
         .cast::<u8>()
         .wrapping_add(core::mem::offset_of!(Private<T>, data))
         .cast()
@@ -533,7 +545,10 @@ pub struct UnregisterList<'a> {
 }
 
 /// Unregisters in one batch the devices `f` queues (`unregister_netdevice_many`).
-pub fn unregister_many(_rtnl: &Rtnl, f: impl FnOnce(&mut UnregisterList<'_>)) {
+///
+/// Only where the core walks no device list that unlisting a device breaks: after a netdevice
+/// notifier's callback (see [`crate::net::notifier::NetdevNotifier::event`]).
+pub(crate) fn unregister_many(_rtnl: &Rtnl, f: impl FnOnce(&mut UnregisterList<'_>)) {
     let mut head = core::mem::MaybeUninit::<bindings::list_head>::uninit();
     let head = head.as_mut_ptr();
     // SAFETY: `INIT_LIST_HEAD`: `head` is valid for writes and does not move until the end of
@@ -829,10 +844,10 @@ impl<T: Driver> DriverDevice<T> {
     /// Unregisters the device now (`unregister_netdevice`); does nothing if it may not be
     /// unregistered now, see [`DriverDevice::unregister_queue`].
     ///
-    /// Not from [`crate::net::rtnl::Link::dellink`], which the core calls while it walks the
-    /// namespace's device list: queue the device there.
+    /// Only for [`Registered::unregister`]: elsewhere the core may be walking a device list
+    /// that unlisting a device breaks (`dellink` runs inside `for_each_netdev_reverse()`).
     #[inline]
-    pub fn unregister(&self, rtnl: &Rtnl) {
+    pub(crate) fn unregister_now(&self, rtnl: &Rtnl) {
         if !self.may_unregister(rtnl) {
             return;
         }
@@ -1029,14 +1044,16 @@ impl<T: Driver> NewDevice<T> {
     /// The result lives as long as the RTNL proof: a registered device is unregistered only
     /// under RTNL and freed only by `netdev_run_todo()` after RTNL is released.
     #[inline]
-    pub fn register<'a>(self, _rtnl: &'a Rtnl) -> Result<&'a DriverDevice<T>> {
+    pub fn register<'a>(self, _rtnl: &'a Rtnl) -> Result<Registered<'a, T>> {
         let ptr = self.ptr.as_ptr();
         // SAFETY: The device is valid, owned and has never been registered; RTNL is held.
         // On failure `self` is dropped, freeing the device as `register_netdevice` expects.
         to_result(unsafe { bindings::register_netdevice(ptr) })?;
         core::mem::forget(self);
-        // SAFETY: The device is registered and set up by `T`, see above for the lifetime.
-        Ok(unsafe { DriverDevice::from_raw(ptr) })
+        // SAFETY: The device was just registered and is set up by `T`, see above for the
+        // lifetime. A `NewDevice` comes only from `rtnl::create_link()`, which needs the
+        // `Unregistered` device of a `newlink` or `init`, where the core walks no device list.
+        Ok(unsafe { Registered::new(DriverDevice::from_raw(ptr)) })
     }
 }
 
@@ -1069,29 +1086,6 @@ impl<T: Driver> Drop for NewDevice<T> {
     }
 }
 
-/// An RCU-protected reference to a device of driver `T`, e.g. a pair device's peer.
-///
-/// Read under an RCU read-side lock or RTNL; written under RTNL. While set it holds a tracked
-/// reference (`netdev_hold`) on the device.
-///
-/// # Invariants
-///
-/// `ptr` is null or a device set up by [`Adapter::setup`] of `T` on which a reference tracked
-/// by `tracker` is held.
-#[pin_data]
-pub struct RcuDevice<T: Driver> {
-    ptr: Atomic<*mut bindings::net_device>,
-    #[pin]
-    tracker: Opaque<bindings::netdevice_tracker>,
-    _t: PhantomData<T>,
-}
-
-// SAFETY: The pointer is atomic and written only under RTNL; the tracker is used only under
-// RTNL.
-unsafe impl<T: Driver> Send for RcuDevice<T> {}
-// SAFETY: As above.
-unsafe impl<T: Driver> Sync for RcuDevice<T> {}
-
 /// Proof of an RCU read-side critical section: an [`rcu::Guard`], or the transmit path's
 /// [`TxContext`] (bottom halves disabled, which RCU counts as a reader).
 pub trait RcuReader: private::Sealed {}
@@ -1103,85 +1097,6 @@ mod private {
     pub trait Sealed {}
     impl Sealed for crate::sync::rcu::Guard {}
     impl Sealed for crate::net::skbuff::TxContext {}
-}
-
-impl<T: Driver> RcuDevice<T> {
-    /// Creates an empty reference.
-    #[inline]
-    pub fn new() -> impl PinInit<Self> {
-        pin_init!(Self {
-            ptr: Atomic::new(core::ptr::null_mut()),
-            tracker <- Opaque::zeroed(),
-            _t: PhantomData,
-        })
-    }
-
-    /// `READ_ONCE()`: readers depend on the address (`rcu_dereference`); writers publish with
-    /// a release store.
-    #[inline]
-    fn load(&self) -> *mut bindings::net_device {
-        self.ptr.load(Relaxed)
-    }
-
-    /// Returns the device, if set (`rcu_dereference`).
-    #[inline]
-    pub fn get<'a>(&self, _reader: &'a impl RcuReader) -> Option<&'a DriverDevice<T>> {
-        // SAFETY: A non-null pointer is a device of `T` with a reference held by the type
-        // invariant; `clear` waits for an RCU grace period before dropping that reference, so
-        // the device stays valid while the RCU read-side section `'a` lasts.
-        NonNull::new(self.load()).map(|p| unsafe { DriverDevice::from_raw(p.as_ptr()) })
-    }
-
-    /// Returns the device, if set and still registered (`rtnl_dereference`).
-    ///
-    /// A device that is being unregistered is not returned: it may be one whose unregistration
-    /// finished under an earlier RTNL section, which `netdev_run_todo()` frees, without RTNL, as
-    /// soon as [`RcuDevice::clear`] drops the last reference.
-    #[inline]
-    pub fn get_rtnl<'a>(&'a self, _rtnl: &'a Rtnl) -> Option<&'a DriverDevice<T>> {
-        let p = NonNull::new(self.load())?;
-        // SAFETY: A non-null pointer is a device of `T` with a reference held by the type
-        // invariant, so reading its state is valid.
-        let dev = unsafe { DriverDevice::<T>::from_raw(p.as_ptr()) };
-        // A device registered while RTNL is held can only be unregistered under this RTNL
-        // section, and `netdev_run_todo()` frees it only after RTNL, held for `'a`, is released,
-        // whatever happens to the reference meanwhile.
-        dev.is_registered().then_some(dev)
-    }
-
-    /// Sets the device (`rcu_assign_pointer`), taking a reference on it; a previous device is
-    /// cleared first (see [`RcuDevice::clear`]).
-    ///
-    /// Fails with `EINVAL` if the device is not registered: only a registered device is freed
-    /// after its references are gone.
-    pub fn set(&self, dev: &DriverDevice<T>, rtnl: &Rtnl) -> Result {
-        if !dev.is_registered() {
-            return Err(EINVAL);
-        }
-        self.clear(rtnl);
-        // SAFETY: The device is valid; the tracker is unused (cleared above) and RTNL, which
-        // serialises writers, is held.
-        unsafe { bindings::netdev_hold(dev.as_raw(), self.tracker.get(), bindings::GFP_KERNEL) };
-        // INVARIANT: A reference tracked by `tracker` is held on `dev`; RTNL serialises
-        // writers.
-        self.ptr.store(dev.as_raw(), Release);
-        Ok(())
-    }
-
-    /// Clears the device (`RCU_INIT_POINTER(.., NULL)`), waits for readers (`synchronize_net`)
-    /// and drops the reference.
-    pub fn clear(&self, _rtnl: &Rtnl) {
-        let p = self.load();
-        if p.is_null() {
-            return;
-        }
-        // `WRITE_ONCE()` of NULL, which needs no ordering; RTNL serialises writers.
-        self.ptr.store(core::ptr::null_mut(), Relaxed);
-        // SAFETY: No requirements; RTNL is held, so this is an expedited grace period.
-        unsafe { bindings::synchronize_net() };
-        // SAFETY: A reference tracked by `tracker` was held on `p`; no reader can still see it.
-        unsafe { bindings::netdev_put(p, self.tracker.get()) };
-    }
 }
 
 /// The driver of a network device.
@@ -1411,9 +1326,13 @@ impl<T: Driver> Adapter<T> {
         }
         // The private area fits and is aligned for `Private<T>` per the safety requirements, and
         // is never moved.
-        let private = netdev_priv(dev).cast::<Private<T>>();
+        let private = private_of::<T>(dev);
         // SAFETY: `private` is valid for writes.
-        unsafe { (&raw mut (*private).driver).write(TypeId::of::<T>()) };
+        // INVARIANT: The device has no peer.
+        unsafe {
+            (&raw mut (*private).driver).write(TypeId::of::<T>());
+            (&raw mut (*private).peer).write(Atomic::new(core::ptr::null_mut()));
+        }
         // SAFETY: The data field is valid for writes and pinned; the initialiser is infallible.
         // INVARIANT: From here on the private area holds `T`'s tag and an initialised `T::Data`.
         unsafe { pin_init::raw_init(priv_data::<T>(dev), T::init_data()) };
@@ -1476,9 +1395,13 @@ impl<T: Driver> Adapter<T> {
         // `register_netdevice()` calls it on failure in `NETREG_UNINITIALIZED` (or
         // `NETREG_UNREGISTERED` if the kobject failed) and then the device is freed at once.
         if state == bindings::netdev_reg_state_NETREG_UNREGISTERING {
+            // SAFETY: The device was registered.
+            let dev = unsafe { Self::dev(dev) };
+            // The invariant of `Private::peer`: no pointer to a device survives its
+            // `ndo_uninit`.
+            dev.unpair(&rtnl);
             if T::HAS_UNINIT {
-                // SAFETY: The device was registered.
-                T::uninit(unsafe { Self::dev(dev) }, &rtnl);
+                T::uninit(dev, &rtnl);
             }
         } else if T::HAS_ABORT_INIT {
             // SAFETY: The device never got registered; only the registering thread changes it.

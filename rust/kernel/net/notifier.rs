@@ -10,7 +10,8 @@ use crate::{
     net::{
         dev::{
             self,
-            Device, //
+            Device,
+            UnregisterList, //
         },
         rtnl::Rtnl, //
     },
@@ -45,7 +46,11 @@ pub trait NetdevNotifier: Send + Sync {
     /// Must not register or unregister netdevice notifiers. Registering a notifier replays
     /// `NETDEV_REGISTER` (and `NETDEV_UP`) for the devices that exist; unregistering replays
     /// `NETDEV_DOWN` and `NETDEV_UNREGISTER`.
-    fn event(&self, event: Event, dev: &Device, rtnl: &Rtnl);
+    ///
+    /// Devices queued on `list` are unregistered in one batch when `event` returns
+    /// (`unregister_netdevice_many()`), as a C notifier does to take dependent devices down
+    /// with the one that goes away.
+    fn event(&self, event: Event, dev: &Device, list: &mut UnregisterList<'_>, rtnl: &Rtnl);
 }
 
 /// A registered netdevice notifier, unregistered on drop.
@@ -126,7 +131,12 @@ impl<T: NetdevNotifier> Registration<T> {
         let dev = unsafe { Device::from_raw(dev) };
         // SAFETY: The netdevice notifier chain is called under RTNL.
         let rtnl = unsafe { Rtnl::assume_held() };
-        this.data.event(Event(event), dev, &rtnl);
+        // The notifier chain is not called from inside a walk of a device list that unlisting
+        // a device breaks (`dellink` is not a notifier; a device queued elsewhere is not queued
+        // again), see `dev::unregister_many()`.
+        dev::unregister_many(&rtnl, |list| {
+            this.data.event(Event(event), dev, list, &rtnl)
+        });
         bindings::NOTIFY_DONE as c_int
     }
 }

@@ -273,7 +273,8 @@ impl<'a, T: Driver> NewLink<'a, T> {
         // SAFETY: The device is registered and set up by `T`. It is freed by
         // `netdev_run_todo()` after RTNL, held for `'a`, is released.
         let dev = unsafe { DriverDevice::from_raw(ptr) };
-        Ok(Registered { dev })
+        // SAFETY: Registered just now, in `newlink`.
+        Ok(unsafe { Registered::new(dev) })
     }
 }
 
@@ -299,10 +300,32 @@ pub struct Registered<'a, T: Driver> {
 }
 
 impl<'a, T: Driver> Registered<'a, T> {
+    /// Creates the proof.
+    ///
+    /// # Safety
+    ///
+    /// `dev` was registered under the RTNL section `'a`, in a `newlink` or `init` (where the
+    /// core walks no device list).
+    #[inline]
+    pub(crate) unsafe fn new(dev: &'a DriverDevice<T>) -> Self {
+        Self { dev }
+    }
+
     /// Returns the registered device for as long as the RTNL proof given to `register`.
     #[inline]
     pub fn dev(&self) -> &'a DriverDevice<T> {
         self.dev
+    }
+
+    /// Unregisters the device at once (`unregister_netdevice`), e.g. a peer when a later step
+    /// of `newlink` fails; does nothing if it is already being unregistered.
+    ///
+    /// Only a device registered here can be unregistered at once: a `dellink` queues the
+    /// device, as the core walks the namespace's device list around it.
+    #[inline]
+    pub fn unregister(self, rtnl: &Rtnl) {
+        // By the safety requirements of `new`, no device list walk is disturbed.
+        self.dev.unregister_now(rtnl);
     }
 }
 
