@@ -57,7 +57,6 @@ use kernel::{
         },
         notifier::{
             self,
-            Event,
             NetdevNotifier, //
         },
         queue::{
@@ -344,7 +343,7 @@ fn unlease_all(dev: &Device) {
 /// Takes down the netkit devices that lease queues of `phys`, which is going away, together
 /// with their peers, in one batch (`netkit_check_lease_unregister`).
 fn unregister_lessees(phys: &Device, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
-    if !phys.is_unregistering() || !phys.has_parent() {
+    if !phys.has_parent() {
         return;
     }
     let ops = phys.lock_ops(rtnl);
@@ -366,10 +365,8 @@ fn unregister_lessees(phys: &Device, list: &mut UnregisterList<'_>, rtnl: &Rtnl)
 struct LeaseNotifier;
 
 impl NetdevNotifier for LeaseNotifier {
-    fn event(&self, event: Event, dev: &Device, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
-        if event == Event::UNREGISTER {
-            unregister_lessees(dev, list, rtnl);
-        }
+    fn unregistering(&self, dev: &Device, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
+        unregister_lessees(dev, list, rtnl);
     }
 }
 

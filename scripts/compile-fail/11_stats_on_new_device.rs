@@ -1,4 +1,4 @@
-// expect: error\[E0599\]: no method named `sw_stats_tx_add` found for reference `&NewDevice<T>`
+// expect: error\[E0599\]: no method named `sw_stats_tx_add` found for reference `&NewDevice<.*T>`
 // An unregistered device has no per-CPU statistics yet: tstats is allocated after ndo_init
 // (hole 1).
 

@@ -560,6 +560,10 @@ pub(crate) fn unregister_many(_rtnl: &Rtnl, f: impl FnOnce(&mut UnregisterList<'
     // SAFETY: `head` is an empty list head used only by `list` while it lives.
     let mut list = unsafe { UnregisterList::from_raw(head) };
     f(&mut list);
+    // SAFETY: `head` is valid; `list` is gone.
+    if unsafe { (*head).next } == head {
+        return;
+    }
     // SAFETY: `head` lists devices queued for unregistration; RTNL is held.
     unsafe { bindings::unregister_netdevice_many(head) };
 }
@@ -1010,27 +1014,29 @@ impl<T: Driver> Unregistered<T> {
 /// A device allocated for a driver but not registered (e.g. the peer of a pair), freed with
 /// `free_netdev()` unless it gets registered.
 ///
+/// It lives only in the RTNL section `'a` of the `newlink` (or `init`) that allocated it, so it
+/// is registered there or not at all: not later, from a callback that runs inside a walk of the
+/// device list, or into a namespace that is going away.
+///
 /// # Invariants
 ///
 /// `ptr` is a valid, unregistered device set up by [`Adapter::setup`] of `T` that this object
-/// owns.
-pub struct NewDevice<T: Driver> {
+/// owns, allocated in a `newlink` or `init` whose RTNL section is `'a`.
+pub struct NewDevice<'a, T: Driver> {
     ptr: NonNull<bindings::net_device>,
-    _t: PhantomData<T>,
+    _t: PhantomData<(T, &'a Rtnl)>,
 }
 
-// SAFETY: The device is owned and used by one thread at a time through `&mut`.
-unsafe impl<T: Driver> Send for NewDevice<T> {}
-
-impl<T: Driver> NewDevice<T> {
+impl<'a, T: Driver> NewDevice<'a, T> {
     /// Takes ownership of an allocated device.
     ///
     /// # Safety
     ///
     /// `ptr` is a valid, unregistered device set up by [`Adapter::setup`] of `T`, owned by the
-    /// caller, who gives up that ownership.
+    /// caller, who gives up that ownership; it was allocated in a `newlink` or `init` whose
+    /// RTNL section is `'a`.
     #[inline]
-    pub unsafe fn from_raw(ptr: NonNull<bindings::net_device>) -> Self {
+    pub unsafe fn from_raw(ptr: NonNull<bindings::net_device>, _rtnl: &'a Rtnl) -> Self {
         // INVARIANT: Per the safety requirements.
         Self {
             ptr,
@@ -1044,20 +1050,19 @@ impl<T: Driver> NewDevice<T> {
     /// The result lives as long as the RTNL proof: a registered device is unregistered only
     /// under RTNL and freed only by `netdev_run_todo()` after RTNL is released.
     #[inline]
-    pub fn register<'a>(self, _rtnl: &'a Rtnl) -> Result<Registered<'a, T>> {
+    pub fn register(self, _rtnl: &'a Rtnl) -> Result<Registered<'a, T>> {
         let ptr = self.ptr.as_ptr();
         // SAFETY: The device is valid, owned and has never been registered; RTNL is held.
         // On failure `self` is dropped, freeing the device as `register_netdevice` expects.
         to_result(unsafe { bindings::register_netdevice(ptr) })?;
         core::mem::forget(self);
         // SAFETY: The device was just registered and is set up by `T`, see above for the
-        // lifetime. A `NewDevice` comes only from `rtnl::create_link()`, which needs the
-        // `Unregistered` device of a `newlink` or `init`, where the core walks no device list.
+        // lifetime; by the type invariant this is the `newlink` or `init` that allocated it.
         Ok(unsafe { Registered::new(DriverDevice::from_raw(ptr)) })
     }
 }
 
-impl<T: Driver> Deref for NewDevice<T> {
+impl<T: Driver> Deref for NewDevice<'_, T> {
     type Target = Unregistered<T>;
 
     #[inline]
@@ -1067,7 +1072,7 @@ impl<T: Driver> Deref for NewDevice<T> {
     }
 }
 
-impl<T: Driver> DerefMut for NewDevice<T> {
+impl<T: Driver> DerefMut for NewDevice<'_, T> {
     #[inline]
     fn deref_mut(&mut self) -> &mut Unregistered<T> {
         // SAFETY: As above; `&mut self` is exclusive.
@@ -1075,7 +1080,7 @@ impl<T: Driver> DerefMut for NewDevice<T> {
     }
 }
 
-impl<T: Driver> Drop for NewDevice<T> {
+impl<T: Driver> Drop for NewDevice<'_, T> {
     #[inline]
     fn drop(&mut self) {
         // SAFETY: The device is owned and `register` did not succeed (it forgets `self` when it
@@ -1230,11 +1235,8 @@ impl<T: Driver> Adapter<T> {
     const OPS: bindings::net_device_ops = bindings::net_device_ops {
         // Always: it sets the lockdep classes.
         ndo_init: Some(Self::init),
-        ndo_uninit: if T::HAS_UNINIT || T::HAS_ABORT_INIT {
-            Some(Self::uninit)
-        } else {
-            None
-        },
+        // Always: it unpairs the device (the invariant of `Private::peer`).
+        ndo_uninit: Some(Self::uninit),
         ndo_open: if T::HAS_OPEN { Some(Self::open) } else { None },
         ndo_stop: if T::HAS_STOP { Some(Self::stop) } else { None },
         ndo_start_xmit: Some(Self::start_xmit),

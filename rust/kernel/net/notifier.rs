@@ -46,11 +46,16 @@ pub trait NetdevNotifier: Send + Sync {
     /// Must not register or unregister netdevice notifiers. Registering a notifier replays
     /// `NETDEV_REGISTER` (and `NETDEV_UP`) for the devices that exist; unregistering replays
     /// `NETDEV_DOWN` and `NETDEV_UNREGISTER`.
+    fn event(&self, _event: Event, _dev: &Device, _rtnl: &Rtnl) {}
+
+    /// Called after [`NetdevNotifier::event`] for the `NETDEV_UNREGISTER` of a device that is
+    /// being unregistered (not of one that moves to another namespace, which sends the event
+    /// too).
     ///
-    /// Devices queued on `list` are unregistered in one batch when `event` returns
-    /// (`unregister_netdevice_many()`), as a C notifier does to take dependent devices down
-    /// with the one that goes away.
-    fn event(&self, event: Event, dev: &Device, list: &mut UnregisterList<'_>, rtnl: &Rtnl);
+    /// Devices queued on `list` are unregistered in one batch when this returns
+    /// (`unregister_netdevice_many()`), as C notifiers take the devices that depend on one that
+    /// goes away down with it.
+    fn unregistering(&self, _dev: &Device, _list: &mut UnregisterList<'_>, _rtnl: &Rtnl) {}
 }
 
 /// A registered netdevice notifier, unregistered on drop.
@@ -131,12 +136,18 @@ impl<T: NetdevNotifier> Registration<T> {
         let dev = unsafe { Device::from_raw(dev) };
         // SAFETY: The netdevice notifier chain is called under RTNL.
         let rtnl = unsafe { Rtnl::assume_held() };
-        // The notifier chain is not called from inside a walk of a device list that unlisting
-        // a device breaks (`dellink` is not a notifier; a device queued elsewhere is not queued
-        // again), see `dev::unregister_many()`.
-        dev::unregister_many(&rtnl, |list| {
-            this.data.event(Event(event), dev, list, &rtnl)
-        });
+        this.data.event(Event(event), dev, &rtnl);
+        // A `NETDEV_UNREGISTER` of a device in `NETREG_UNREGISTERING` comes only from
+        // `unregister_netdevice_many_notify()`, between the loop that unlists the batch and the
+        // one that hands it to `netdev_run_todo()`, with no instance lock held: a nested batch
+        // of devices that are not queued yet (`DriverDevice::unregister_queue()` skips the
+        // others) touches neither the outer batch nor a device list walk. Other events may come
+        // with the device's instance lock held or from inside such a walk (`dellink` changing
+        // flags), where no device may be unregistered.
+        if event == Event::UNREGISTER.0 && state == bindings::netdev_reg_state_NETREG_UNREGISTERING
+        {
+            dev::unregister_many(&rtnl, |list| this.data.unregistering(dev, list, &rtnl));
+        }
         bindings::NOTIFY_DONE as c_int
     }
 }

@@ -339,15 +339,18 @@ impl<T: Driver> Deref for Registered<'_, T> {
 }
 
 /// Creates a device of the same link kind as `dev` in `net` (`rtnl_create_link`).
-pub fn create_link<T: Driver>(
+///
+/// The new device lives in this RTNL section only: it is registered in the `newlink` that
+/// creates it or freed.
+pub fn create_link<'a, T: Driver>(
     dev: &Unregistered<T>,
     net: &Namespace,
     name: &IfName,
     assign: NameAssign,
     tb: &Attrs<'_>,
     extack: &mut ExtAck<'_>,
-    _rtnl: &Rtnl,
-) -> Result<NewDevice<T>> {
+    rtnl: &'a Rtnl,
+) -> Result<NewDevice<'a, T>> {
     // SAFETY: `dev` is a valid device of `T`; the core set its link ops before `newlink`.
     let ops = unsafe { (*dev.as_raw()).rtnl_link_ops };
     if ops.is_null() {
@@ -366,8 +369,10 @@ pub fn create_link<T: Driver>(
     })?;
     let new = NonNull::new(new).ok_or(ENOMEM)?;
     // SAFETY: `rtnl_create_link` allocated the device with `ops`, whose setup is `T`'s, and
-    // gives it to us unregistered.
-    Ok(unsafe { NewDevice::from_raw(new) })
+    // gives it to us unregistered. An `Unregistered` exists only in a `newlink` (through
+    // `NewLink` or a `NewDevice`, which lives no longer than the `newlink`) and in the `init`
+    // and `abort_init` of a registration, which only such a `newlink` makes.
+    Ok(unsafe { NewDevice::from_raw(new, rtnl) })
 }
 
 /// Configures a newly registered device as `RTM_NEWLINK` asks (`rtnl_configure_link`).
