@@ -41,7 +41,12 @@ use crate::{
             ARef,
             AlwaysRefCounted, //
         },
-        atomic::Atomic,
+        atomic::{
+            atomic_load,
+            atomic_store,
+            Atomic,
+            Relaxed, //
+        },
         rcu,
     },
     types::Opaque, //
@@ -204,8 +209,15 @@ fn priv_data<T: Driver>(dev: *mut bindings::net_device) -> *mut T::Data {
 /// `dev` is a valid device.
 #[inline]
 pub(crate) unsafe fn reg_state(dev: *const bindings::net_device) -> u32 {
-    // SAFETY: Per the safety requirements.
-    u32::from(unsafe { core::ptr::read_volatile(&raw const (*dev).reg_state) })
+    // SAFETY: Per the safety requirements the field is valid; an `i8` has the size, alignment
+    // and bit validity of the `u8` field; its writers use `WRITE_ONCE()`.
+    let state = unsafe {
+        atomic_load(
+            (&raw const (*dev).reg_state).cast::<i8>().cast_mut(),
+            Relaxed,
+        )
+    };
+    u32::from(state as u8)
 }
 
 /// Whether a device in registration state `state` is a [`Device`]: registered, or being
@@ -394,9 +406,8 @@ impl Device {
     /// Returns the interface index (0 before registration).
     #[inline]
     pub fn ifindex(&self) -> i32 {
-        // SAFETY: The device is valid; `ifindex` changes only under RTNL, read once like
-        // `READ_ONCE()`.
-        unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).ifindex) }
+        // SAFETY: The device is valid; `ifindex` changes only under RTNL (`WRITE_ONCE()`).
+        unsafe { atomic_load(&raw mut (*self.as_raw()).ifindex, Relaxed) }
     }
 
     /// Returns the device name.
@@ -409,8 +420,8 @@ impl Device {
     /// Returns the `IFF_*` flags, see [`flags`].
     #[inline]
     pub fn flags(&self) -> u32 {
-        // SAFETY: The device is valid; read once like `READ_ONCE()`.
-        unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).flags) }
+        // SAFETY: The device is valid; the flags change under RTNL (`WRITE_ONCE()`).
+        unsafe { atomic_load(&raw mut (*self.as_raw()).flags, Relaxed) }
     }
 
     /// Returns whether the device is administratively up (`IFF_UP`).
@@ -422,37 +433,62 @@ impl Device {
     /// Returns the number of receive queues in use (`real_num_rx_queues`).
     #[inline]
     pub fn real_num_rx_queues(&self) -> u32 {
-        // SAFETY: The device is valid; read once like `READ_ONCE()`.
-        unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).real_num_rx_queues) }
+        // SAFETY: The device is valid; `netif_set_real_num_rx_queues()` writes the count under
+        // RTNL or the instance lock, readers use `READ_ONCE()` where they hold neither.
+        unsafe { atomic_load(&raw mut (*self.as_raw()).real_num_rx_queues, Relaxed) }
     }
 
     /// Returns the headroom the device needs in front of packets.
     #[inline]
     pub fn needed_headroom(&self) -> u16 {
-        // SAFETY: The device is valid; read once like `READ_ONCE()`.
-        unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).needed_headroom) }
+        // SAFETY: The device is valid; an `i16` has the layout of the `unsigned short` field.
+        // The core reads it with `READ_ONCE()` (`LL_RESERVED_SPACE()`).
+        unsafe {
+            atomic_load(
+                (&raw mut (*self.as_raw()).needed_headroom).cast::<i16>(),
+                Relaxed,
+            ) as u16
+        }
     }
 
     /// Sets the headroom the device needs in front of packets.
     #[inline]
     pub fn set_needed_headroom(&self, headroom: u16) {
-        // SAFETY: The device is valid; a plain store as in C (`needed_headroom` is a hint read
-        // without locks).
-        unsafe { core::ptr::write_volatile(&raw mut (*self.as_raw()).needed_headroom, headroom) };
+        // SAFETY: The device is valid; as above. `WRITE_ONCE()`: the field is a hint that
+        // readers take without locks, and `ndo_set_rx_headroom` runs under the upper device's
+        // lock, which need not be RTNL, so writers may race; the last one wins, as in C.
+        unsafe {
+            atomic_store(
+                (&raw mut (*self.as_raw()).needed_headroom).cast::<i16>(),
+                headroom as i16,
+                Relaxed,
+            )
+        };
     }
 
     /// Returns the tailroom the device needs behind packets.
     #[inline]
     pub fn needed_tailroom(&self) -> u16 {
-        // SAFETY: The device is valid; read once like `READ_ONCE()`.
-        unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).needed_tailroom) }
+        // SAFETY: As for `needed_headroom`.
+        unsafe {
+            atomic_load(
+                (&raw mut (*self.as_raw()).needed_tailroom).cast::<i16>(),
+                Relaxed,
+            ) as u16
+        }
     }
 
     /// Sets the tailroom the device needs behind packets.
     #[inline]
     pub fn set_needed_tailroom(&self, tailroom: u16) {
         // SAFETY: As for `set_needed_headroom`.
-        unsafe { core::ptr::write_volatile(&raw mut (*self.as_raw()).needed_tailroom, tailroom) };
+        unsafe {
+            atomic_store(
+                (&raw mut (*self.as_raw()).needed_tailroom).cast::<i16>(),
+                tailroom as i16,
+                Relaxed,
+            )
+        };
     }
 
     /// Returns the device's namespace (`dev_net`).
@@ -825,8 +861,8 @@ impl<T: Driver> DriverDevice<T> {
     #[inline]
     fn may_unregister(&self, rtnl: &Rtnl) -> bool {
         // SAFETY: The device is valid; `moving_ns` is written by `__dev_change_net_namespace()`,
-        // which runs under RTNL, held here.
-        let moving = unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).moving_ns) };
+        // which runs under RTNL, held here, so a plain read does not race.
+        let moving = unsafe { (*self.as_raw()).moving_ns };
         self.is_registered() && !moving && !self.is_unregister_queued(rtnl)
     }
 

@@ -27,7 +27,13 @@ use crate::{
         rtnl::Rtnl,
     },
     prelude::*,
-    sync::rcu,
+    sync::{
+        atomic::{
+            atomic_load,
+            Relaxed, //
+        },
+        rcu,
+    },
     types::{
         NotThreadSafe,
         Opaque, //
@@ -344,7 +350,10 @@ impl Device {
         }
         // SAFETY: `idx` is a queue of the device; `lease` is read once like `READ_ONCE()`.
         let lease = unsafe {
-            core::ptr::read_volatile(&raw const (*(*self.as_raw())._rx.add(idx as usize)).lease)
+            atomic_load(
+                &raw mut (*(*self.as_raw())._rx.add(idx as usize)).lease,
+                Relaxed,
+            )
         };
         // SAFETY: See above.
         (!lease.is_null()).then(|| unsafe { RxQueue::from_raw(lease) })

@@ -16,7 +16,13 @@ use crate::{
         rtnl::Rtnl,
     },
     prelude::*,
-    sync::rcu,
+    sync::{
+        atomic::{
+            atomic_load,
+            Relaxed, //
+        },
+        rcu,
+    },
     types::Opaque, //
 };
 
@@ -97,8 +103,9 @@ impl Device {
     /// Returns the XDP features, see [`features`].
     #[inline]
     pub fn xdp_features(&self) -> features::XdpFeatures {
-        // SAFETY: The device is valid; read once like `READ_ONCE()`.
-        unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).xdp_features) }
+        // SAFETY: The device is valid; `xdp_set_features_flag()` writes the field with
+        // `WRITE_ONCE()`.
+        unsafe { atomic_load(&raw mut (*self.as_raw()).xdp_features, Relaxed) }
     }
 
     /// Returns whether the driver has the operations AF_XDP needs (`ndo_bpf`, `ndo_xdp_xmit`
@@ -121,7 +128,7 @@ impl RxQueue {
         // SAFETY: The device is valid; its ops table is static.
         let wakeup = unsafe { (*(*dev).netdev_ops).ndo_xsk_wakeup }.ok_or(EOPNOTSUPP)?;
         // SAFETY: The queue is valid; `pool` is read once like `READ_ONCE()`.
-        let pool = unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).pool) };
+        let pool = unsafe { atomic_load(&raw mut (*self.as_raw()).pool, Relaxed) };
         if pool.is_null() {
             return Err(ENXIO);
         }

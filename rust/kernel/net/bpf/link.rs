@@ -33,6 +33,7 @@ use crate::{
             Acquire,
             Atomic,
             Full,
+            Relaxed,
             Release, //
         },
     },
@@ -143,7 +144,7 @@ impl<T: Driver> Link<T> {
     #[inline]
     pub(crate) fn prog_raw(&self) -> *mut bindings::bpf_prog {
         // SAFETY: The link is valid; `prog` is only changed by `replace_prog` (`xchg`).
-        unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).prog) }
+        unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).prog) }.load(Relaxed)
     }
 
     /// Makes `new` the link's program (`xchg(&link->prog, new)`); returns the previous one.

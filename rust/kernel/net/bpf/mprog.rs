@@ -358,11 +358,11 @@ impl<T: link::Driver> Bundle<T> {
         // SAFETY: `entry` is the bundle's active entry, which `publish` waits for RCU readers to
         // leave before it is reused or freed; the transmit path (`_tx`) is one, with bottom
         // halves off, so the programs also run without migrating (`cant_migrate()`).
-        let fps = unsafe { &raw const (*entry).fp_items };
+        let fps = unsafe { &raw mut (*entry).fp_items };
         for i in 0..bindings::BPF_MPROG_MAX as usize {
             // SAFETY: `i` is in bounds; `READ_ONCE()`, paired with `WRITE_ONCE()` of in-place
             // replacements. The last item is always NULL.
-            let prog = unsafe { core::ptr::read_volatile(&raw const (*fps)[i].prog) };
+            let prog = unsafe { Atomic::from_ptr(&raw mut (*fps)[i].prog) }.load(Relaxed);
             if prog.is_null() {
                 break;
             }
