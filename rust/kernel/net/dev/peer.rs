@@ -10,20 +10,38 @@
 use super::{
     private_of,
     Driver,
-    DriverDevice,
-    RcuReader, //
+    DriverDevice, //
 };
 use crate::{
     bindings,
-    net::rtnl::Rtnl,
+    net::{
+        rtnl::Rtnl,
+        skbuff::TxContext, //
+    },
     prelude::*,
-    sync::atomic::{
-        Atomic,
-        Relaxed,
-        Release, //
+    sync::{
+        atomic::{
+            Atomic,
+            Relaxed,
+            Release, //
+        },
+        rcu,
     },
 };
 use core::ptr::NonNull;
+
+/// Proof of an RCU read-side critical section: an [`rcu::Guard`], or the transmit path's
+/// [`TxContext`] (bottom halves disabled, which RCU counts as a reader).
+pub trait RcuReader: private::Sealed {}
+
+impl RcuReader for rcu::Guard {}
+impl RcuReader for TxContext {}
+
+mod private {
+    pub trait Sealed {}
+    impl Sealed for crate::sync::rcu::Guard {}
+    impl Sealed for crate::net::skbuff::TxContext {}
+}
 
 impl<T: Driver> DriverDevice<T> {
     /// The peer field of the device's private area.
