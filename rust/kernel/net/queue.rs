@@ -441,6 +441,18 @@ impl<T: QueueMgmt> QueueMgmtAdapter<T> {
         let lock = unsafe { Ops::assume_locked(dev) };
         from_result(|| {
             let idx = T::queue_create(dev, &lock, &mut extack)?;
+            // The core leases the queue at the index given back without checking it
+            // (`__netif_get_rx_queue()` then `netdev_rx_queue_lease()`): it must be a queue the
+            // device uses, not queue 0, and not leased already, or the core writes out of bounds
+            // or orphans a lease that points into this device.
+            let guard = rcu::read_lock();
+            if idx == 0
+                || idx >= dev.real_num_rx_queues()
+                || dev.rx_queue_lease_rcu(idx, &guard).is_some()
+            {
+                crate::warn_on!(true);
+                return Err(EINVAL);
+            }
             c_int::try_from(idx).map_err(|_| EOVERFLOW)
         })
     }

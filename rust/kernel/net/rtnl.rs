@@ -122,19 +122,24 @@ impl<T> RtnlCell<T> {
     #[inline]
     pub fn replace(&self, v: T, _rtnl: &Rtnl) -> T {
         // SAFETY: RTNL is held, so no one else accesses the data, and no reference to it
-        // exists outside of this function and `get`.
+        // exists outside of this function, which runs no code of `T` while it holds one.
         unsafe { core::ptr::replace(self.0.get(), v) }
     }
 
     /// Returns a copy of the data.
+    ///
+    /// The data is taken out while it is cloned: `clone` is code of the data's type, which may
+    /// reach this cell (it may carry an `&Rtnl`) and must not find a reference into it. What a
+    /// `clone` that does stores in the cell is dropped when the data goes back.
     #[inline]
-    pub fn get(&self, _rtnl: &Rtnl) -> T
+    pub fn get(&self, rtnl: &Rtnl) -> T
     where
-        T: Clone,
+        T: Clone + Default,
     {
-        // SAFETY: RTNL is held, so no one else changes the data while it is cloned; `clone`
-        // cannot call `replace`, which needs RTNL again.
-        unsafe { (*self.0.get()).clone() }
+        let v = self.replace(T::default(), rtnl);
+        let copy = v.clone();
+        drop(self.replace(v, rtnl));
+        copy
     }
 }
 

@@ -310,7 +310,16 @@ impl<T: link::Driver> Bundle<T> {
         let bundle = self.bundle.get();
         // SAFETY: `entry` belongs to this bundle, so `parent` is the bundle; no reader uses it
         // any more and RTNL keeps writers out.
-        let (fps, cps) = unsafe { (&(*entry).fp_items, &(*bundle).cp_items) };
+        let (fps, cps) = unsafe { ((*entry).fp_items, (*bundle).cp_items) };
+        // Forget the programs and links first, so that `f`, which may attach to this bundle
+        // again, and a later attach start empty rather than copy references given up below.
+        // SAFETY: As above; the bundle is valid and only RTNL holders write it.
+        unsafe {
+            (*bundle).a.fp_items = pin_init::zeroed();
+            (*bundle).b.fp_items = pin_init::zeroed();
+            (*bundle).cp_items = pin_init::zeroed();
+            (*bundle).count = 0;
+        }
         // The last item is always empty: at most `BPF_MPROG_MAX - 1` programs are attached.
         for (fp, cp) in fps.iter().zip(cps.iter()) {
             if fp.prog.is_null() {
@@ -327,15 +336,6 @@ impl<T: link::Driver> Bundle<T> {
                 // Last: from here on the link may be freed.
                 link.set_attached(false);
             }
-        }
-        // Forget the released programs and links, so that a later attach starts empty rather
-        // than copying references that were given up above.
-        // SAFETY: As above; the bundle is valid and only RTNL holders write it.
-        unsafe {
-            (*bundle).a.fp_items = pin_init::zeroed();
-            (*bundle).b.fp_items = pin_init::zeroed();
-            (*bundle).cp_items = pin_init::zeroed();
-            (*bundle).count = 0;
         }
     }
 
