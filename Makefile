@@ -8,6 +8,7 @@
 #   make shell    boot the guest interactively
 #   make test     KUnit + project kselftests + upstream suites in one boot
 #   make test-quick  KUnit, parity and smoke runs of the pair and lease suites
+#   make soak     the pair suite with 10000 create/delete cycles
 #   make test-bpf only KUnit and the BPF test_progs tc_netkit, tc_redirect
 #   make check    rustfmtcheck, clippy, rustdoc, checkpatch
 #   make bench    netkit.ko vs netkit_rs.ko vs veth (ratios), see benchmarks/
@@ -31,10 +32,16 @@ UPSTREAM_rs := nk_qlease link_netns ynl_rt_link $(UPSTREAM_BPF)
 UPSTREAM_c := nk_qlease link_netns ynl_rt_link $(UPSTREAM_BPF)
 UPSTREAM ?= $(UPSTREAM_$(IMPL))
 export UPSTREAM
+# pair.sh's create/delete cycles: 200 in make test, 50 in make test-quick,
+# 10000 in make soak.
+NK_CYCLES ?= 200
+export NK_CYCLES
+QUICK_CYCLES ?= 50
+SOAK_CYCLES ?= 10000
 # KUnit suites that must have run.
 KUNIT_SUITES := netkit_rs
 
-.PHONY: all deps tree build run shell test test-quick test-bpf check bench patchwork clean-cache
+.PHONY: all deps tree build run shell test test-quick soak test-bpf check bench patchwork clean-cache
 
 all: build
 
@@ -67,7 +74,12 @@ test: build
 # pair and lease suites (50 create/delete cycles), no upstream suite.
 test-quick:
 	@$(MAKE) --no-print-directory test KSELFTESTS="pair.sh parity.sh lease.py" \
-		NK_CYCLES=$${NK_CYCLES:-50} UPSTREAM=
+		NK_CYCLES=$(QUICK_CYCLES) UPSTREAM=
+
+# Not in make test: the long create/delete loop (SOAK_CYCLES pairs through
+# both sides and namespaces, then no device, leak or splat left).
+soak:
+	@$(MAKE) --no-print-directory test KSELFTESTS=pair.sh NK_CYCLES=$(SOAK_CYCLES) UPSTREAM=
 
 # A quick subset of make test: KUnit and upstream's BPF selftests (for which
 # the test kernel has BTF, configs/btf.config).
