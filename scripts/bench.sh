@@ -11,7 +11,7 @@
 # that counts emulated instructions, so the figures do not depend on the
 # host's load; BENCH_CLOCK=real: real time. Also ROUNDS (default 3 with
 # icount, whose spreads stay below 1%, 5 in real time), SECONDS_PER_RUN,
-# PKTGEN_COUNT and WORKLOADS (see scripts/guest-bench.sh).
+# PKTGEN_COUNT, NK_CHURN, NK_LINKS and WORKLOADS (see scripts/guest-bench.sh).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +24,8 @@ rr=$NETKIT_RS_CACHE/bench/nk_rr
 gcc -O2 -Wall -o "$rr" "$REPO/bench/nk_rr.c"
 nkbpf=$NETKIT_RS_CACHE/bench/nk_bpf
 gcc -O2 -Wall -I"$TREE/usr/include" -o "$nkbpf" "$REPO/selftests/nk_bpf.c"
+churn=$NETKIT_RS_CACHE/bench/nk_churn
+gcc -O2 -Wall -I"$TREE/usr/include" -o "$churn" "$REPO/bench/nk_churn.c"
 
 clock=${BENCH_CLOCK:-icount}
 case $clock in
@@ -37,7 +39,8 @@ trap 'rm -f "$log"' EXIT
 # Unset settings reach the guest empty: guest-bench.sh has their defaults.
 bash "$REPO/scripts/guest.sh" run "ROUNDS=${ROUNDS:-$rounds} \
 	SECONDS_PER_RUN='${SECONDS_PER_RUN:-}' PKTGEN_COUNT='${PKTGEN_COUNT:-}' \
-	WORKLOADS='${WORKLOADS:-}' bash $REPO/scripts/guest-bench.sh $rr $nkbpf" |
+	NK_CHURN='${NK_CHURN:-}' NK_LINKS='${NK_LINKS:-}' \
+	WORKLOADS='${WORKLOADS:-}' bash $REPO/scripts/guest-bench.sh $rr $nkbpf $churn" |
 	tee "$log"
 grep -q '^BENCH kernel' "$log" || die "the benchmark did not finish"
 

@@ -3,10 +3,12 @@
 """Summarise guest-bench.sh output: median per device and workload, Rust/C
 ratios; print the table and write it to BENCH_DIR/<date>-<kernel>-<clock>.md.
 
-usage: bench_report.py LOG BENCH_DIR CLOCK   (CLOCK: icount or real)"""
+usage: bench_report.py LOG BENCH_DIR CLOCK   (CLOCK: icount or real)
+environment: WORKLOADS, the regular expression that chose the workloads run"""
 
 import datetime
 import os
+import re
 import statistics
 import sys
 
@@ -17,6 +19,10 @@ WORKLOADS = {
     "pktgen_pps_bpf_pass": "pktgen, 1 BPF program (pass) (pps)",
     "pktgen_pps_bpf_next4": "pktgen, 4 BPF programs (3 next, pass) (pps)",
     "pktgen_pps_bpf_redirect": "pktgen, 1 BPF program (redirect to a veth) (pps)",
+    "churn_create_per_s": "pairs created, peer in its own netns, one request at a time (pairs/s)",
+    "churn_delete_per_s": "pairs deleted, one request at a time (pairs/s)",
+    "churn_netns_teardown_per_s": "namespaces deleted, one peer each, until the last device is gone (pairs/s)",
+    "bpf_link_per_s": "BPF link create + detach on one device (links/s)",
 }
 DEVICES = ("netkit", "netkit_rs", "veth")
 CLOCKS = {
@@ -63,11 +69,14 @@ def main():
         "Rust run next to each other in each round). The spread is",
         "(max - min) / median over the rounds. Goal: Rust/C >= 0.98.",
         "",
-        "| workload | netkit (C) | netkit_rs | veth | Rust/C | paired Rust/C | spread Rust, C |",
-        "|---|---|---|---|---|---|---|",
+        "| workload | netkit (C) | netkit_rs | veth | Rust/C | paired Rust/C | spread Rust, C | Rust/veth |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     ok = True
+    chosen = re.compile(os.environ.get("WORKLOADS") or ".")
     for w, desc in WORKLOADS.items():
+        if not chosen.search(w):
+            continue
         med, spread = {}, {}
         for d in DEVICES:
             v = runs.get((d, w), [])
@@ -76,14 +85,15 @@ def main():
                 spread[d] = (max(v) - min(v)) / med[d] if med[d] else 0
         if "netkit" not in med or "netkit_rs" not in med or not med["netkit"]:
             ok = False
-            lines.append(f"| {desc} | missing | | | | | |")
+            lines.append(f"| {desc} | missing | | | | | | |")
             continue
         ratio = med["netkit_rs"] / med["netkit"]
         pairs = [r / c for r, c in zip(runs[("netkit_rs", w)], runs[("netkit", w)]) if c]
         paired = statistics.median(pairs) if pairs else 0
         cells = [f"{med[d]:.0f}" if d in med else "-" for d in DEVICES]
+        veth = f"{med['netkit_rs'] / med['veth']:.3f}" if med.get("veth") else "-"
         lines.append(f"| {desc} | {' | '.join(cells)} | {ratio:.3f} | {paired:.3f} | "
-                     f"{spread['netkit_rs']:.1%}, {spread['netkit']:.1%} |")
+                     f"{spread['netkit_rs']:.1%}, {spread['netkit']:.1%} | {veth} |")
     lines += ["", "Raw runs (device workload: values in run order):", ""]
     for (d, w), v in sorted(runs.items()):
         lines.append(f"- {d} {w}: {' '.join(f'{x:.0f}' for x in v)}")

@@ -9,19 +9,25 @@
 # then NETKIT_PASS), and one redirecting every packet to a veth in the peer's
 # namespace.
 #
-# usage: guest-bench.sh NK_RR NK_BPF
-#   NK_RR   the request/response tool (bench/nk_rr.c), built on the host
-#   NK_BPF  the BPF attach tool (selftests/nk_bpf.c), built on the host
+# usage: guest-bench.sh NK_RR NK_BPF CHURN_TOOL
+#   NK_RR     the request/response tool (bench/nk_rr.c), built on the host
+#   NK_BPF    the BPF attach tool (selftests/nk_bpf.c), built on the host
+#   CHURN_TOOL  the rtnetlink churn tool (bench/nk_churn.c), built on the host
 # environment: ROUNDS (default 5), SECONDS_PER_RUN (default 5),
-#              PKTGEN_COUNT (default 200000), WORKLOADS (an extended regular
-#              expression; only the workloads whose name matches it run)
+#              PKTGEN_COUNT (default 200000), NK_CHURN (pairs per churn run,
+#              default 200), NK_LINKS (BPF links per run, default 2000),
+#              WORKLOADS (an extended regular expression; only the workloads
+#              whose name matches it run)
 set -u
 
 NK_RR=$1
 NK_BPF=$2
+CHURN_TOOL=$3
 ROUNDS=${ROUNDS:-5}
 SECS=${SECONDS_PER_RUN:-5}
 COUNT=${PKTGEN_COUNT:-200000}
+CHURN=${NK_CHURN:-200}
+LINKS=${NK_LINKS:-2000}
 A=nkba
 B=nkbb
 
@@ -107,6 +113,31 @@ rr_tps() {
 	wait "$pid" 2>/dev/null
 }
 
+# Control-plane churn, what a CNI does all day: CHURN pairs, each peer in its
+# own namespace, created and deleted one rtnetlink request at a time
+# (bench/nk_churn.c); then created again and removed by deleting their
+# namespaces in one batch, until the last device is gone. Prints "create
+# delete teardown" in pairs per second; the namespaces are made beforehand,
+# outside the timed parts.
+now() { date +%s.%N; }
+churn() { # churn netkit|netkit_rs|veth
+	local kind=netkit i f c d t0
+	teardown
+	if [ "$1" = veth ]; then kind=veth; else modprobe "$1" || return 1; fi
+	f=$(mktemp)
+	for i in $(seq "$CHURN"); do echo "netns add nkc$i"; done > "$f"
+	ip -batch "$f" || return 1
+	c=$("$CHURN_TOOL" add "$kind" "$CHURN") || return 1
+	d=$("$CHURN_TOOL" del "$CHURN") || return 1
+	"$CHURN_TOOL" add "$kind" "$CHURN" >/dev/null || return 1
+	for i in $(seq "$CHURN"); do echo "netns del nkc$i"; done > "$f"
+	t0=$(now)
+	ip -batch "$f" || return 1
+	while ip -o link show type "$kind" | grep -q .; do sleep 0.01; done
+	rm -f "$f"
+	echo "$c $d $(awk -v n="$CHURN" -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", n / (b - a) }')"
+}
+
 want() { [[ $1 =~ ${WORKLOADS:-.} ]]; }
 
 modprobe pktgen || { echo "bench: no pktgen" >&2; exit 1; }
@@ -118,7 +149,17 @@ for r in $(seq "$ROUNDS"); do
 		want pktgen_pps && echo "BENCH $d pktgen_pps $(pktgen_pps)"
 		want tcp_stream_mbps && echo "BENCH $d tcp_stream_mbps $(iperf3_mbps)"
 		want tcp_rr_tps && echo "BENCH $d tcp_rr_tps $(rr_tps)"
+		if want churn; then
+			read -r c del td < <(churn "$d") || { echo "bench: churn $d failed" >&2; exit 1; }
+			echo "BENCH $d churn_create_per_s $c"
+			echo "BENCH $d churn_delete_per_s $del"
+			echo "BENCH $d churn_netns_teardown_per_s $td"
+		fi
 		[ "$d" = veth ] && continue
+		if want bpf_link_per_s; then
+			setup "$d" || { echo "bench: setup $d failed" >&2; exit 1; }
+			echo "BENCH $d bpf_link_per_s $(ip netns exec $A "$NK_BPF" link-churn nk1 primary "$LINKS")"
+		fi
 		for b in pass next4 redirect; do
 			want pktgen_pps_bpf_$b || continue
 			setup "$d" || { echo "bench: setup $d failed" >&2; exit 1; }

@@ -14,6 +14,8 @@
  *   link-update PIN ACTION [OLD_ID]
  *   link-detach PIN
  *   link-info PIN             prints "ifindex I attach_type T"
+ *   link-churn IF TYPE N      creates and detaches N links of one pass
+ *                             program, prints the links per second (make bench)
  *
  * TYPE is primary or peer; IF a device name, or "#N" for ifindex N; ID a
  * program id. ACTION is pass, drop, next or redirect:IFINDEX (bpf_redirect
@@ -28,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/bpf.h>
@@ -289,6 +292,32 @@ static int run(int argc, char **argv)
 			return errno;
 		printf("ifindex %u attach_type %u\n", info.netkit.ifindex,
 		       info.netkit.attach_type);
+		return 0;
+	}
+	if (!strcmp(cmd, "link-churn") && argc == 4) {
+		long i, n = strtol(argv[3], NULL, 0);
+		struct timespec t0, t1;
+		double secs;
+		int link;
+
+		attr.link_create.prog_fd = prog_load("pass");
+		attr.link_create.target_ifindex = ifindex_of(argv[1]);
+		attr.link_create.attach_type = attach_type_of(argv[2]);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (i = 0; i < n; i++) {
+			union bpf_attr detach = {};
+
+			link = sys_bpf(BPF_LINK_CREATE, &attr);
+			if (link < 0)
+				return errno;
+			detach.link_detach.link_fd = link;
+			if (sys_bpf(BPF_LINK_DETACH, &detach))
+				return errno;
+			close(link);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+		printf("%.0f\n", n / secs);
 		return 0;
 	}
 	usage();
