@@ -249,7 +249,9 @@ impl<const N: usize> core::ops::Deref for AttrBuf<N> {
     fn deref(&self) -> &Attr {
         // SAFETY: `repr(C)` puts the `N` payload bytes right behind the 4-byte header, whose
         // `nla_len` is `HDRLEN + N`; both live as long as `self` and `&self` keeps them unchanged.
-        unsafe { Attr::from_raw(&self.hdr) }
+        // The pointer is derived from all of `self`, not from the header field, so reading the
+        // payload through it stays within its provenance.
+        unsafe { Attr::from_raw(core::ptr::from_ref(self).cast()) }
     }
 }
 
