@@ -64,8 +64,6 @@ pub use setup::{
 };
 pub use stats::Stats64;
 
-use setup::update_priv_flags;
-
 /// Largest GSO packet (`GSO_MAX_SIZE`).
 pub const GSO_MAX_SIZE: u32 = bindings::GSO_MAX_SIZE;
 /// Returns the default headroom (`NET_SKB_PAD`).
@@ -457,12 +455,6 @@ impl Device {
     #[inline]
     pub fn is_registered(&self) -> bool {
         self.reg_state() == bindings::netdev_reg_state_NETREG_REGISTERED
-    }
-
-    /// Whether the device is being unregistered (`NETREG_UNREGISTERING`).
-    #[inline]
-    pub fn is_unregistering(&self) -> bool {
-        self.reg_state() == bindings::netdev_reg_state_NETREG_UNREGISTERING
     }
 
     /// Whether the device has a parent device (`dev->dev.parent`): physical devices have one,

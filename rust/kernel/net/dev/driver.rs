@@ -9,13 +9,13 @@ use super::{
     priv_data,
     private_of,
     reg_state,
-    update_priv_flags, //
+    setup::update_priv_flags,
     DriverDevice,
     Private,
     Setup,
     SockAddr,
     Stats64,
-    Unregistered,
+    Unregistered, //
 };
 use crate::{
     bindings,
