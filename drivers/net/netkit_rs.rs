@@ -8,7 +8,6 @@
 //! A netkit pair is like a veth pair whose transmit path hands packets straight to the peer's
 //! receive path. The primary device is the management side: only it can change the link.
 
-use core::ops::Range;
 use kernel::{
     alloc::flags::GFP_ATOMIC,
     net::{
@@ -55,14 +54,8 @@ use kernel::{
             Msg,
             Policy, //
         },
-        notifier::{
-            self,
-            NetdevNotifier, //
-        },
         queue::{
-            LeaseDir,
             Ops,
-            OpsLocked,
             QueueMgmt,
             QueueMgmtOps, //
         },
@@ -85,6 +78,7 @@ use kernel::{
         },
         xdp::{
             self,
+            BpfAction,
             BpfCommand,
             NetdevBpf, //
         },
@@ -302,16 +296,10 @@ fn del_link(dev: &DriverDevice<NetkitRs>, list: &mut UnregisterList<'_>, rtnl: &
     dev.unpair(rtnl);
     dev.unregister_queue(list, rtnl);
     if let Some(peer) = peer {
-        // The peer may already be queued, e.g. when its namespace goes away with it or the
-        // lease notifier queued it.
+        // The peer may already be queued, e.g. when its namespace goes away with it or it
+        // leases queues of the same physical device.
         peer.unregister_queue(list, rtnl);
     }
-}
-
-/// The rx queues of a netkit device that lease a queue of a physical device: queue 0 is the
-/// device's own, every other one was leased when `ndo_queue_create` made it.
-fn leased_queues(real_num_rx_queues: u32) -> Range<u32> {
-    1..real_num_rx_queues.max(1)
 }
 
 /// Whether a device may create (lease) rx queues: a pair's peer or a single device may, a
@@ -323,51 +311,6 @@ fn may_lease(pair: u32, primary: bool) -> bool {
 /// Whether a device with `real` rx queues out of `max` allocated is at its limit.
 fn queue_limit_reached(real: u32, max: u32) -> bool {
     real >= max
-}
-
-/// Ends the leases of the queues the device created (`netkit_queue_unlease`).
-fn unlease_all(dev: &Device) {
-    let leased = leased_queues(dev.real_num_rx_queues());
-    if leased.is_empty() {
-        return;
-    }
-    let virt = dev.lock();
-    for idx in leased {
-        if let Some(phys) = virt.lock_lessor(idx) {
-            // Cannot fail: queue `idx` leases a queue of `phys`.
-            let _ = virt.unlease(idx, &phys);
-        }
-    }
-}
-
-/// Takes down the netkit devices that lease queues of `phys`, which is going away, together
-/// with their peers, in one batch (`netkit_check_lease_unregister`).
-fn unregister_lessees(phys: &Device, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
-    if !phys.has_parent() {
-        return;
-    }
-    let ops = phys.lock_ops(rtnl);
-    for idx in 0..phys.real_num_rx_queues() {
-        let Some(virt) = ops.rx_queue_lease(idx, LeaseDir::PhysToVirt) else {
-            continue;
-        };
-        let Some(nk) = DriverDevice::<NetkitRs>::from_device(virt.dev()) else {
-            continue;
-        };
-        // Several queues of `phys` may be leased to one netkit device: queue it once.
-        if !nk.is_unregister_queued(rtnl) {
-            del_link(nk, list, rtnl);
-        }
-    }
-}
-
-/// The `NETDEV_UNREGISTER` notifier that takes leasing devices down with their lessor.
-struct LeaseNotifier;
-
-impl NetdevNotifier for LeaseNotifier {
-    fn unregistering(&self, dev: &Device, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
-        unregister_lessees(dev, list, rtnl);
-    }
 }
 
 /// The device a BPF request for `which` on `ifindex` is for, with the C driver's errors: only a
@@ -394,9 +337,8 @@ fn bpf_target(ifindex: u32, which: AttachType, rtnl: &Rtnl) -> Result<&DriverDev
 impl Hook for NetkitRs {
     type OwnerModule = NetkitModule;
 
-    fn prog_attach(req: &AttachRequest<'_>, prog: ARef<Prog>) -> Result {
-        let rtnl = Rtnl::lock();
-        let dev = bpf_target(req.target_ifindex(), req.attach_type(), &rtnl)?;
+    fn prog_attach(req: &AttachRequest<'_>, prog: ARef<Prog>, rtnl: &Rtnl) -> Result {
+        let dev = bpf_target(req.target_ifindex(), req.attach_type(), rtnl)?;
         let replace = if req.flags() & REPLACE != 0 {
             Some(Prog::get_by_fd(req.replace_fd(), prog.prog_type())?)
         } else {
@@ -404,24 +346,21 @@ impl Hook for NetkitRs {
         };
         dev.data()
             .progs
-            .attach(prog, replace.as_deref(), req.position(), &rtnl)
+            .attach(prog, replace.as_deref(), req.position(), rtnl)
     }
 
-    fn prog_detach(req: &AttachRequest<'_>, prog: Option<&Prog>) -> Result {
-        let rtnl = Rtnl::lock();
-        let dev = bpf_target(req.target_ifindex(), req.attach_type(), &rtnl)?;
-        dev.data().progs.detach(prog, req.position(), &rtnl)
+    fn prog_detach(req: &AttachRequest<'_>, prog: Option<&Prog>, rtnl: &Rtnl) -> Result {
+        let dev = bpf_target(req.target_ifindex(), req.attach_type(), rtnl)?;
+        dev.data().progs.detach(prog, req.position(), rtnl)
     }
 
-    fn prog_query(req: &QueryRequest<'_>) -> Result {
-        let rtnl = Rtnl::lock();
-        let dev = bpf_target(req.target_ifindex(), req.attach_type(), &rtnl)?;
-        dev.data().progs.query(req, &rtnl)
+    fn prog_query(req: &QueryRequest<'_>, rtnl: &Rtnl) -> Result {
+        let dev = bpf_target(req.target_ifindex(), req.attach_type(), rtnl)?;
+        dev.data().progs.query(req, rtnl)
     }
 
-    fn link_attach(req: &LinkRequest<'_>, prog: ARef<Prog>) -> Result<i32> {
-        let rtnl = Rtnl::lock();
-        let dev = bpf_target(req.target_ifindex(), req.attach_type(), &rtnl)?;
+    fn link_attach(req: &LinkRequest<'_>, prog: ARef<Prog>, rtnl: &Rtnl) -> Result<i32> {
+        let dev = bpf_target(req.target_ifindex(), req.attach_type(), rtnl)?;
         let primer = Link::prime(
             LinkType::NETKIT,
             req.attach_type(),
@@ -430,7 +369,7 @@ impl Hook for NetkitRs {
                 dev: RtnlCell::new(Some(ARef::from(&**dev))),
             },
         )?;
-        dev.data().progs.attach_link(primer, req.position(), &rtnl)
+        dev.data().progs.attach_link(primer, req.position(), rtnl)
     }
 }
 
@@ -442,10 +381,9 @@ struct NetkitLink {
 
 impl NetkitLink {
     /// The ifindex of the device the link is attached to, 0 once detached.
-    fn ifindex(&self) -> u32 {
-        let rtnl = Rtnl::lock();
+    fn ifindex(&self, rtnl: &Rtnl) -> u32 {
         self.dev
-            .get(&rtnl)
+            .get(rtnl)
             .map_or(0, |dev| dev.ifindex().unsigned_abs())
     }
 }
@@ -454,49 +392,47 @@ impl NetkitLink {
 impl link::Driver for NetkitLink {
     type OwnerModule = NetkitModule;
 
-    fn release(link: &Link<Self>) {
-        let rtnl = Rtnl::lock();
-        let Some(dev) = link.dev.get(&rtnl) else {
+    fn release(link: &Link<Self>, rtnl: &Rtnl) {
+        let Some(dev) = link.dev.get(rtnl) else {
             return;
         };
         // Only links of netkit_rs devices are made, and cleared before their device goes.
         let ret = DriverDevice::<NetkitRs>::from_device(&dev)
             .ok_or(ENXIO)
-            .and_then(|dev| dev.data().progs.detach_link(link, &rtnl));
+            .and_then(|dev| dev.data().progs.detach_link(link, rtnl));
         if ret.is_ok() {
-            drop(link.dev.replace(None, &rtnl));
+            drop(link.dev.replace(None, rtnl));
         }
         kernel::warn_on!(ret.is_err());
     }
 
-    fn detach(link: &Link<Self>) -> Result {
-        Self::release(link);
+    fn detach(link: &Link<Self>, rtnl: &Rtnl) -> Result {
+        Self::release(link, rtnl);
         Ok(())
     }
 
-    fn update_prog(link: &Link<Self>, new: ARef<Prog>, old: Option<&Prog>) -> Result {
-        let rtnl = Rtnl::lock();
-        let dev = link.dev.get(&rtnl).ok_or(ENOLINK)?;
+    fn update_prog(link: &Link<Self>, new: ARef<Prog>, old: Option<&Prog>, rtnl: &Rtnl) -> Result {
+        let dev = link.dev.get(rtnl).ok_or(ENOLINK)?;
         if old.is_some_and(|old| !link.runs(old)) {
             return Err(EPERM);
         }
         let dev = DriverDevice::<NetkitRs>::from_device(&dev).ok_or(ENXIO)?;
-        dev.data().progs.update_link(link, new, &rtnl)
+        dev.data().progs.update_link(link, new, rtnl)
     }
 
-    fn show_fdinfo(link: &Link<Self>, m: &SeqFile) {
+    fn show_fdinfo(link: &Link<Self>, m: &SeqFile, rtnl: &Rtnl) {
         let attach_type = link.attach_type();
         let name = if attach_type == AttachType::NETKIT_PRIMARY {
             "primary"
         } else {
             "peer"
         };
-        seq_print!(m, "ifindex:\t{}\n", link.ifindex());
+        seq_print!(m, "ifindex:\t{}\n", link.ifindex(rtnl));
         seq_print!(m, "attach_type:\t{} ({})\n", attach_type.as_raw(), name);
     }
 
-    fn fill_link_info(link: &Link<Self>, info: &mut LinkInfo) -> Result {
-        info.set_netkit(link.ifindex(), link.attach_type());
+    fn fill_link_info(link: &Link<Self>, info: &mut LinkInfo, rtnl: &Rtnl) -> Result {
+        info.set_netkit(link.ifindex(rtnl), link.attach_type());
         Ok(())
     }
 }
@@ -622,7 +558,6 @@ impl dev::Driver for NetkitRs {
         dev.data()
             .progs
             .release_all(rtnl, |link| drop(link.dev.replace(None, rtnl)));
-        unlease_all(dev);
     }
 
     fn open(dev: &DriverDevice<Self>, rtnl: &Rtnl) -> Result {
@@ -704,36 +639,21 @@ impl dev::Driver for NetkitRs {
         info.set_driver(DRV_NAME);
     }
 
-    fn bpf(dev: &DriverDevice<Self>, req: &NetdevBpf, ops: &Ops<'_>, rtnl: &Rtnl) -> Result {
-        let (queue_id, create) = match req.command() {
-            BpfCommand::SetupXskPool { queue_id, enable } => (queue_id, enable),
+    fn bpf(
+        dev: &DriverDevice<Self>,
+        req: &NetdevBpf,
+        _ops: &Ops<'_>,
+        _rtnl: &Rtnl,
+    ) -> Result<BpfAction> {
+        match req.command() {
+            BpfCommand::SetupXskPool { .. } => {}
             BpfCommand::SetupProg => return Err(EOPNOTSUPP),
             BpfCommand::Other => return Err(EINVAL),
-        };
+        }
         if dev.data().pair.load(Relaxed) == NETKIT_DEVICE_PAIR {
             return Err(EOPNOTSUPP);
         }
-        if u32::from(queue_id) >= dev.real_num_rx_queues() {
-            return Err(EINVAL);
-        }
-        let phys_rxq = ops
-            .rx_queue_lease(queue_id.into(), LeaseDir::VirtToPhys)
-            .filter(|q| !core::ptr::eq(q.dev(), &**dev))
-            .ok_or(EOPNOTSUPP)?;
-        let phys = phys_rxq.dev();
-        if !phys.has_xsk_ops() {
-            return Err(EOPNOTSUPP);
-        }
-        let phys_queue_id = u16::try_from(phys_rxq.index()).map_err(|_| EINVAL)?;
-        // Our instance lock is held (queue management makes netkit ops locked): virtual first.
-        let phys = phys.lock();
-        if create && phys.dev().xdp_features() & xdp::features::XSK != xdp::features::XSK {
-            return Err(EOPNOTSUPP);
-        }
-        if create && phys.min_mp_channel_count() != 0 {
-            return Err(EBUSY);
-        }
-        phys.setup_xsk_pool(req, phys_queue_id, rtnl)
+        Ok(BpfAction::ForwardXskPool)
     }
 
     fn xsk_wakeup(
@@ -764,9 +684,8 @@ impl QueueMgmt for NetkitRs {
             extack.set_msg(c"netkit can only lease against the peer device");
             return Err(EOPNOTSUPP);
         }
-        let old = dev.real_num_rx_queues();
-        if let Err(e) = lock.set_real_num_rx_queues(old + 1) {
-            if queue_limit_reached(old, dev.num_rx_queues()) {
+        lock.add_rx_queue().inspect_err(|e| {
+            if queue_limit_reached(dev.real_num_rx_queues(), dev.num_rx_queues()) {
                 extack.set_msg(c"netkit maximum queue limit reached");
             } else {
                 extack.set_msg_fmt(format_args!(
@@ -774,9 +693,7 @@ impl QueueMgmt for NetkitRs {
                     e.to_errno()
                 ));
             }
-            return Err(e);
-        }
-        Ok(old)
+        })
     }
 }
 
@@ -976,13 +893,12 @@ impl rtnl::Link for NetkitRs {
     }
 }
 
-/// The module: the link kind, the lease notifier, then the BPF hook; dropped in declaration
-/// order, so in reverse, as in C.
+/// The module: the link kind (with the notifier that deletes devices leasing queues of a
+/// physical device that goes away), then the BPF hook; dropped in declaration order, so in
+/// reverse, as in C.
 #[pin_data]
 struct NetkitModule {
     _bpf: bpf::netkit::Registration<NetkitRs>,
-    #[pin]
-    _notifier: notifier::Registration<LeaseNotifier>,
     #[pin]
     _link: rtnl::Registration<NetkitRs>,
 }
@@ -991,7 +907,6 @@ impl kernel::InPlaceModule for NetkitModule {
     fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             _link <- rtnl::Registration::new(),
-            _notifier <- notifier::Registration::new(LeaseNotifier),
             _bpf: bpf::netkit::Registration::new()?,
         })
     }
@@ -1043,14 +958,6 @@ mod tests {
             Err(EINVAL)
         );
         assert_eq!(policy(10), Err(EINVAL));
-    }
-
-    #[test]
-    fn queue_zero_is_never_leased() {
-        assert!(leased_queues(0).is_empty());
-        assert!(leased_queues(1).is_empty());
-        assert_eq!(leased_queues(2), 1..2);
-        assert_eq!(leased_queues(NUM_RX_QUEUES_MAX).len(), 1023);
     }
 
     #[test]

@@ -13,6 +13,10 @@ fn unregisters(dev: &DriverDevice<Dummy>, list: &mut UnregisterList<'_>, rtnl: &
     dev.unregister_queue(list, rtnl);
 }
 
+fn sets_flags(dev: &Registered<'_, Dummy>, rtnl: &Rtnl) -> Result {
+    dev.change_flags(0, rtnl)
+}
+
 fn undoes(peer: Registered<'_, Dummy>, rtnl: &Rtnl) {
     peer.unregister(rtnl);
 }
@@ -26,8 +30,8 @@ fn attaches<T: link::Driver>(bundle: &Bundle<T>, primer: Primer<T>, rtnl: &Rtnl)
     bundle.attach_link(primer, Position::default(), rtnl)
 }
 
-fn resizes(ops: &Ops<'_>, n: u32) -> Result {
-    ops.set_real_num_rx_queues(n)
+fn grows(ops: &Ops<'_>) -> Result<u32> {
+    ops.add_rx_queue()
 }
 
 driver!(Own

@@ -1,10 +1,11 @@
-// expect: error\[E0599\]: no method named `set_real_num_rx_queues` found for struct `LockGuard<
+// expect: error\[E0624\]: method `lock` is private
 // The queue count needs the ops lock (RTNL for a device that is not ops locked), not any
-// device's instance lock (hole 11).
+// device's instance lock (hole 11); a driver takes no instance lock at all, since its callbacks
+// may run under one (`queue_create`, `bpf`, `dellink` from a lessor's notifier).
 
-fn misuse(dev: &Device, n: u32) -> Result {
+fn misuse(dev: &Device) -> Result<u32> {
     let lock = dev.lock();
-    lock.set_real_num_rx_queues(n)
+    lock.add_rx_queue()
 }
 
 fn case() {}

@@ -465,15 +465,6 @@ impl Device {
         !unsafe { (*self.as_raw()).dev.parent }.is_null()
     }
 
-    /// Changes the `IFF_*` flags as user space would (`dev_change_flags`).
-    #[inline]
-    pub fn change_flags(&self, flags: u32, _rtnl: &Rtnl) -> Result {
-        // SAFETY: The device is valid and RTNL is held.
-        to_result(unsafe {
-            bindings::dev_change_flags(self.as_raw(), flags, core::ptr::null_mut())
-        })
-    }
-
     /// Returns whether the device is queued for unregistration (`unregister_netdevice_queued`).
     #[inline]
     pub fn is_unregister_queued(&self, _rtnl: &Rtnl) -> bool {

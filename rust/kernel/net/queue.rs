@@ -28,6 +28,7 @@ use crate::{
     },
     prelude::*,
     sync::{
+        aref::ARef,
         atomic::{
             atomic_load,
             Relaxed, //
@@ -227,7 +228,7 @@ impl Instance<'_> {
     /// leases, which the lock order allows: virtual device first.
     ///
     /// Returns `None` if queue `idx` does not exist or is not leased.
-    pub fn lock_lessor(&self, idx: u32) -> Option<InstanceGuard<'_>> {
+    pub(crate) fn lock_lessor(&self, idx: u32) -> Option<InstanceGuard<'_>> {
         let phys = self.rx_queue_lease(idx, LeaseDir::VirtToPhys)?;
         if core::ptr::eq(phys.dev(), self.dev) {
             return None;
@@ -236,39 +237,76 @@ impl Instance<'_> {
         Some(phys.dev().lock())
     }
 
-    /// Ends the lease of queue `idx` of this (virtual) device (`netdev_rx_queue_unlease`),
-    /// with the instance lock of the physical device, `lessor`, held too.
-    ///
-    /// Fails with `EINVAL` if queue `idx` is not leased from `lessor`'s device.
-    pub fn unlease(&self, idx: u32, lessor: &Instance<'_>) -> Result {
-        let virt = self.rx_queue(idx).ok_or(EINVAL)?;
-        let phys = self
-            .rx_queue_lease(idx, LeaseDir::VirtToPhys)
-            .ok_or(EINVAL)?;
-        if core::ptr::eq(phys, virt) || !core::ptr::eq(phys.dev(), lessor.dev) {
-            return Err(EINVAL);
-        }
-        // SAFETY: `virt` leases `phys`; the instance locks of both devices are held.
-        unsafe { bindings::netdev_rx_queue_unlease(virt.as_raw(), phys.as_raw()) };
-        Ok(())
-    }
-
     /// The smallest number of channels the device needs for the memory providers bound to its
     /// queues (`dev_get_min_mp_channel_count`); 0 if none is bound.
-    pub fn min_mp_channel_count(&self) -> u32 {
+    pub(crate) fn min_mp_channel_count(&self) -> u32 {
         // SAFETY: The device is valid and its instance lock is held.
         unsafe { bindings::dev_get_min_mp_channel_count(self.dev.as_raw()) }
     }
 }
 
+/// Ends every lease of the queues of `dev`, a virtual device in its `ndo_uninit`, as
+/// `netkit_queue_unlease()` does.
+///
+/// Leases end only here, so a queue reached through a lease stays valid while the lock that
+/// proves it is held ([`OpsLocked::rx_queue_lease`]) or, for [`Device::rx_queue_lease_rcu`],
+/// for an RCU read-side section: `unregister_netdevice_many_notify()` waits for a grace period
+/// after `ndo_uninit`, and the physical device cannot be freed before that, since its
+/// unregistration takes its lessees down in its own batch first (see
+/// [`crate::net::rtnl::Registration`]).
+///
+/// `netdev_rx_queue_unlease()` closes a memory provider bound through the lease. The AF_XDP
+/// pools of bound sockets are gone: the `NETDEV_UNREGISTER` notifier of AF_XDP
+/// (`xsk_notifier()`) clears them before `ndo_uninit`. Not the pool of a socket closed just
+/// before, whose release (`xp_release_deferred()`) waits for RTNL on a workqueue: it stays
+/// registered at the physical queue, as with `netkit.c` (a core issue, see
+/// `Documentation/networking/netkit_rs.rst`).
+pub(crate) fn unlease_all(dev: &Device) {
+    let real = dev.real_num_rx_queues();
+    // Queue 0 is never leased (`QueueMgmtAdapter::queue_create` refuses it).
+    if real <= 1 {
+        return;
+    }
+    let virt = dev.lock();
+    for idx in 1..real {
+        let Some(lessor) = virt.lock_lessor(idx) else {
+            continue;
+        };
+        // `netdev_rx_queue_unlease()` drops the lease's reference on the physical device while
+        // its lock is held: hold another one until the lock is released.
+        let phys: ARef<Device> = lessor.dev().into();
+        let (Some(virt_rxq), Some(phys_rxq)) = (
+            virt.rx_queue(idx),
+            virt.rx_queue_lease(idx, LeaseDir::VirtToPhys),
+        ) else {
+            continue;
+        };
+        // SAFETY: `virt_rxq` leases `phys_rxq`; the instance locks of both devices are held.
+        unsafe { bindings::netdev_rx_queue_unlease(virt_rxq.as_raw(), phys_rxq.as_raw()) };
+        drop(lessor);
+        drop(phys);
+    }
+}
+
 impl Ops<'_> {
-    /// Sets the number of receive queues in use (`netif_set_real_num_rx_queues`).
+    /// Adds a receive queue to those in use (`netif_set_real_num_rx_queues()` with one more),
+    /// and returns its index.
     ///
-    /// Fails with `EINVAL` beyond the number of allocated queues.
-    pub fn set_real_num_rx_queues(&self, n: u32) -> Result {
+    /// Fails with `EINVAL` beyond the number of allocated queues. The count can only grow: the
+    /// queues in use are leased or bound to memory providers and AF_XDP pools, which a smaller
+    /// count would leave behind.
+    ///
+    /// Fails with `ENODEV` once the device is being unregistered (`ndo_bpf` still runs then):
+    /// its queues' kobjects are gone, and a new one would be put without being made.
+    pub fn add_rx_queue(&self) -> Result<u32> {
+        if !self.dev.is_registered() {
+            return Err(ENODEV);
+        }
+        let idx = self.dev.real_num_rx_queues();
         // SAFETY: The device is valid and its ops lock is held: the instance lock of an
         // ops-locked device, RTNL otherwise, as `netdev_assert_locked_ops_compat()` wants.
-        to_result(unsafe { bindings::netif_set_real_num_rx_queues(self.dev.as_raw(), n) })
+        to_result(unsafe { bindings::netif_set_real_num_rx_queues(self.dev.as_raw(), idx + 1) })?;
+        Ok(idx)
     }
 }
 
@@ -307,8 +345,13 @@ impl Device {
     ///
     /// Lock order: a virtual device before the physical device whose queues it leases (see
     /// [`Instance::lock_lessor`]). The lock may sleep.
+    ///
+    /// Not for drivers: their callbacks run with locks they cannot see (the core holds the
+    /// instance lock around `ndo_queue_create` and `ndo_bpf`, a lessor's ops lock around the
+    /// `dellink` of its lessees), so a driver taking one could deadlock. The abstractions take
+    /// it where the core's lock order allows.
     #[inline]
-    pub fn lock(&self) -> InstanceGuard<'_> {
+    pub(crate) fn lock(&self) -> InstanceGuard<'_> {
         // SAFETY: The device is valid.
         unsafe { bindings::netdev_lock(self.as_raw()) };
         // SAFETY: Just taken; released when the guard is dropped.
@@ -316,9 +359,9 @@ impl Device {
     }
 
     /// Takes the ops lock (`netdev_lock_ops`): the instance lock of an ops-locked device, nothing
-    /// more than the RTNL that `_rtnl` proves otherwise.
+    /// more than the RTNL that `_rtnl` proves otherwise. Not for drivers, see [`Device::lock`].
     #[inline]
-    pub fn lock_ops<'a>(&'a self, _rtnl: &'a Rtnl) -> OpsGuard<'a> {
+    pub(crate) fn lock_ops<'a>(&'a self, _rtnl: &'a Rtnl) -> OpsGuard<'a> {
         // SAFETY: The device is valid.
         unsafe { bindings::netdev_lock_ops(self.as_raw()) };
         // SAFETY: The ops lock is now held (RTNL for a device that is not ops locked) until the
@@ -336,9 +379,11 @@ impl Device {
     /// Follows the lease of queue `idx` from this virtual device to the physical queue, in an
     /// RCU read-side section rather than with the ops lock (`READ_ONCE(rxq->lease)`).
     ///
-    /// The result stays valid for the read-side section: the lease is cleared while this device
-    /// is unregistered, and a grace period passes before its reference on the physical device is
-    /// dropped.
+    /// The result stays valid for the read-side section: the lease ends in this device's
+    /// `ndo_uninit` (`unlease_all()`), which drops its reference on the physical device at once,
+    /// but the physical device is freed only by its own unregistration, which takes this device
+    /// down in its batch and waits for a grace period (`synchronize_net()` after `ndo_uninit`)
+    /// before `netdev_run_todo()` can free either.
     #[inline]
     pub fn rx_queue_lease_rcu<'a>(
         &'a self,

@@ -36,6 +36,14 @@ use crate::{
             Msg,
             Policy, //
         },
+        notifier::{
+            self,
+            NetdevNotifier, //
+        },
+        queue::{
+            LeaseDir,
+            OpsLocked, //
+        },
     },
     prelude::*,
     types::{
@@ -84,7 +92,11 @@ impl Rtnl {
     }
 
     /// Takes the RTNL lock (`rtnl_lock`).
-    pub fn lock() -> RtnlGuard {
+    ///
+    /// Not for drivers: RTNL is not recursive, and most of their callbacks run under it. The
+    /// abstractions take it for the callbacks that the core calls without it and that need it
+    /// (the BPF hooks and link callbacks), and hand the proof in.
+    pub(crate) fn lock() -> RtnlGuard {
         // SAFETY: No requirements; this may sleep.
         unsafe { bindings::rtnl_lock() };
         // INVARIANT: RTNL was just taken.
@@ -322,6 +334,20 @@ impl<'a, T: Driver> Registered<'a, T> {
         self.dev
     }
 
+    /// Changes the `IFF_*` flags as user space would (`dev_change_flags`).
+    ///
+    /// Only here, in the `newlink` that registered the device: `dev_change_flags()` takes the
+    /// ops lock, which the core holds around most callbacks of an ops-locked device (`open`,
+    /// `stop`, `bpf`, `queue_create`), where this would deadlock.
+    #[inline]
+    pub fn change_flags(&self, flags: u32, _rtnl: &Rtnl) -> Result {
+        // SAFETY: The device is valid and RTNL is held; `newlink` runs with no lock of the
+        // device held (`rtnl_newlink_create()` takes the ops lock only after it).
+        to_result(unsafe {
+            bindings::dev_change_flags(self.dev.as_raw(), flags, core::ptr::null_mut())
+        })
+    }
+
     /// Unregisters the device at once (`unregister_netdevice`), e.g. a peer when a later step
     /// of `newlink` fails; does nothing if it is already being unregistered.
     ///
@@ -437,6 +463,9 @@ pub trait Link: Driver {
     }
 
     /// Queues a device (and what goes with it) for unregistration (`dellink`).
+    ///
+    /// Also called for a device that leases queues of a physical device being unregistered
+    /// (see [`Registration`]); it must queue the device.
     fn dellink(_dev: &DriverDevice<Self>, _list: &mut UnregisterList<'_>, _rtnl: &Rtnl) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
@@ -720,6 +749,13 @@ impl<T: Link> LinkAdapter<T> {
 /// A registered link kind (`rtnl_link_register`), unregistered on drop together with all its
 /// devices (`rtnl_link_unregister`).
 ///
+/// With it comes a netdevice notifier: when a physical device is unregistered, the devices of
+/// the kind that lease its queues ([`Driver::QUEUE_MGMT_OPS`]) are deleted in a batch of their
+/// own from its `NETDEV_UNREGISTER`, as if with `ip link del` (`Link::dellink`, as
+/// `netkit_check_lease_unregister()` does). Leases therefore end, in the lessee's `ndo_uninit`,
+/// before the physical device's unregistration waits for its references, and a queue reached
+/// through a lease stays valid as long as [`crate::net::queue`] says.
+///
 /// # Invariants
 ///
 /// `ops` is registered with `rtnl_link_register` for the lifetime of `self`.
@@ -727,7 +763,55 @@ impl<T: Link> LinkAdapter<T> {
 pub struct Registration<T: Link> {
     #[pin]
     ops: Opaque<bindings::rtnl_link_ops>,
+    #[pin]
+    lessees: notifier::Registration<Lessees<T>>,
     _t: PhantomData<T>,
+}
+
+/// The notifier of a [`Registration`] that deletes the devices of kind `T` leasing queues of a
+/// physical device being unregistered.
+struct Lessees<T>(PhantomData<fn() -> T>);
+
+impl<T: Link> NetdevNotifier for Lessees<T> {
+    fn unregistering(&self, dev: &Device, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
+        if T::QUEUE_MGMT_OPS.is_none() || !dev.has_parent() {
+            return;
+        }
+        for idx in 0..dev.real_num_rx_queues() {
+            let Some(lessee) = lessee_of::<T>(dev, idx, rtnl) else {
+                continue;
+            };
+            // Several queues may be leased to one device: queue it once.
+            if lessee.is_unregister_queued(rtnl) {
+                continue;
+            }
+            if T::HAS_DELLINK {
+                T::dellink(lessee, list, rtnl);
+            }
+            // The lease would hold the physical device forever: queue the lessee whatever
+            // `dellink` did (no-op if it is queued).
+            crate::warn_on!(T::HAS_DELLINK && !lessee.is_unregister_queued(rtnl));
+            lessee.unregister_queue(list, rtnl);
+        }
+    }
+}
+
+/// The device of kind `T` that leases queue `idx` of `phys`, a physical device being
+/// unregistered, if any.
+///
+/// Found under `phys`'s ops lock, but returned for the RTNL section: `dellink` must not run
+/// under the physical device's lock, which it could need itself, and which would invert the
+/// lock order (virtual device first) against `queue-create`. Under RTNL the leases of a device
+/// being unregistered stay as they are: no new one starts (`netdev_put_lock()` refuses a device
+/// past `NETREG_REGISTERED`), and they end only in `ndo_uninit`, which runs under RTNL.
+fn lessee_of<'a, T: Link>(phys: &Device, idx: u32, rtnl: &'a Rtnl) -> Option<&'a DriverDevice<T>> {
+    let ops = phys.lock_ops(rtnl);
+    let virt = ops.rx_queue_lease(idx, LeaseDir::PhysToVirt)?;
+    let lessee = DriverDevice::<T>::from_device(virt.dev())?;
+    // SAFETY: The lessee is a registered device (a device leases only once registered, and is
+    // unleased in its `ndo_uninit`), which stays valid while RTNL is held, as the lease does
+    // (see above).
+    Some(unsafe { &*core::ptr::from_ref(lessee) })
 }
 
 // SAFETY: Registration and unregistration may happen on any thread.
@@ -742,6 +826,9 @@ impl<T: Link> Registration<T> {
         #[allow(clippy::let_unit_value)]
         let () = LinkAdapter::<T>::PEER_TYPE_IS_VALID;
         try_pin_init!(Self {
+            // First: the notifier is dropped (unregistered) if registering the kind fails, while
+            // a registered kind would stay behind if its notifier failed.
+            lessees <- notifier::Registration::new(Lessees(PhantomData)),
             ops <- Opaque::try_ffi_init(|slot: *mut bindings::rtnl_link_ops| {
                 // SAFETY: `slot` is valid for writes.
                 unsafe { slot.write(LinkAdapter::<T>::ops()) };

@@ -10,7 +10,9 @@ use crate::{
     net::{
         dev::Device,
         queue::{
-            Instance,
+            LeaseDir,
+            Ops,
+            OpsLocked,
             RxQueue, //
         },
         rtnl::Rtnl,
@@ -58,6 +60,22 @@ pub enum BpfCommand {
     },
     /// Any other request.
     Other,
+}
+
+/// What a driver's [`Driver::bpf`](crate::net::dev::Driver::bpf) does with a request.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum BpfAction {
+    /// The driver handled the request.
+    Done,
+    /// The request is an AF_XDP pool request for a leased queue: the adapter passes it on to the
+    /// physical queue, with the checks `xp_assign_dev()` makes there, once, and answers what the
+    /// physical driver answers, as `netkit_xsk()` does.
+    ///
+    /// The adapter, not the driver, forwards: a driver that forwarded and then failed the
+    /// request, or forwarded it twice, would leave the physical driver using a pool the core
+    /// frees (`xp_assign_dev()` falls back to copy mode or unregisters the pool without
+    /// disabling zero-copy).
+    ForwardXskPool,
 }
 
 /// A request to a device's `ndo_bpf` (`struct netdev_bpf`).
@@ -140,23 +158,53 @@ impl RxQueue {
     }
 }
 
-impl Instance<'_> {
-    /// Passes an AF_XDP pool request on to this device's receive queue `queue_id` (`ndo_bpf`
-    /// with a copy of `req`); `EOPNOTSUPP` if the driver has no `ndo_bpf`, `EINVAL` if `req` is
-    /// not an AF_XDP pool request.
-    pub fn setup_xsk_pool(&self, req: &NetdevBpf, queue_id: u16, _rtnl: &Rtnl) -> Result {
-        if !matches!(req.command(), BpfCommand::SetupXskPool { .. }) {
+impl Ops<'_> {
+    /// Passes an AF_XDP pool request for a queue of this (virtual) device on to the physical
+    /// queue it leases, as `netkit_xsk()` does: `xsk_reg_pool_at_qid()` registered the pool at
+    /// the physical queue, whose driver now sets it up (`ndo_bpf` with a copy of `req` for that
+    /// queue).
+    ///
+    /// Fails with `EINVAL` if `req` is not a pool request or names a queue the device does not
+    /// use, and `EOPNOTSUPP` if the queue is not leased or the physical driver cannot do AF_XDP
+    /// (no `ndo_bpf`, `ndo_xdp_xmit` and `ndo_xsk_wakeup`). Binding a pool also fails as
+    /// `xp_assign_dev()` would on the physical device: `EOPNOTSUPP` without full AF_XDP support
+    /// (`NETDEV_XDP_ACT_XSK`), `EBUSY` while it has a memory provider bound.
+    pub(crate) fn forward_xsk_pool(&self, req: &NetdevBpf, _rtnl: &Rtnl) -> Result {
+        let BpfCommand::SetupXskPool { queue_id, enable } = req.command() else {
+            return Err(EINVAL);
+        };
+        let queue_id = u32::from(queue_id);
+        if queue_id >= self.dev().real_num_rx_queues() {
             return Err(EINVAL);
         }
-        let dev = self.dev().as_raw();
-        // SAFETY: The device is valid; its ops table is static.
+        let phys_rxq = self
+            .rx_queue_lease(queue_id, LeaseDir::VirtToPhys)
+            .filter(|q| !core::ptr::eq(q.dev(), self.dev()))
+            .ok_or(EOPNOTSUPP)?;
+        let phys = phys_rxq.dev();
+        if !phys.has_xsk_ops() {
+            return Err(EOPNOTSUPP);
+        }
+        let phys_queue_id = u16::try_from(phys_rxq.index()).map_err(|_| EINVAL)?;
+        // The lock order: the virtual device, whose ops lock is held (the instance lock: only
+        // devices with queue management ops lease), before the physical one.
+        let phys = phys.lock();
+        if enable && phys.dev().xdp_features() & features::XSK != features::XSK {
+            return Err(EOPNOTSUPP);
+        }
+        if enable && phys.min_mp_channel_count() != 0 {
+            return Err(EBUSY);
+        }
+        let dev = phys.dev().as_raw();
+        // SAFETY: The device is valid; its ops table is static; `has_xsk_ops()` checked
+        // `ndo_bpf`.
         let ndo_bpf = unsafe { (*(*dev).netdev_ops).ndo_bpf }.ok_or(EOPNOTSUPP)?;
         // SAFETY: `req` is a valid pool request; a copy of it is as valid.
         let mut lower = unsafe { core::ptr::read(req.0.get()) };
-        lower.__bindgen_anon_1.xsk.queue_id = queue_id;
-        // SAFETY: `xp_assign_dev()` makes pool requests with the ops lock held
-        // (`netdev_assert_locked_ops_compat()`): the instance lock of an ops-locked device, which
-        // `self` proves, RTNL for any other, which `_rtnl` proves.
+        lower.__bindgen_anon_1.xsk.queue_id = phys_queue_id;
+        // SAFETY: `xp_assign_dev()` makes pool requests with RTNL (`_rtnl`) and the ops lock
+        // held (`netdev_assert_locked_ops_compat()`): the physical device is ops locked (it
+        // has queue management ops, which leasing needs) and its instance lock is held.
         to_result(unsafe { ndo_bpf(dev, &mut lower) })
     }
 }

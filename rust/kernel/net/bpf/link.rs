@@ -25,6 +25,7 @@ use crate::{
         this_module,
         ModuleMetadata, //
     },
+    net::rtnl::Rtnl,
     prelude::*,
     seq_file::SeqFile,
     sync::{
@@ -58,8 +59,10 @@ impl LinkType {
 /// The callbacks of a link type (`struct bpf_link_ops`), implemented by the data its links
 /// carry.
 ///
-/// The core calls them in process context without locks held; a link's callbacks do not run
-/// concurrently with its [`Driver::release`].
+/// The core calls them in process context without locks held (`release` from the last
+/// `bpf_link_put()`, which defers it to a workqueue, or from closing the last file); the
+/// adapter takes RTNL around each, as the network link types do (tcx, XDP, netkit), and hands
+/// the proof in. A link's callbacks do not run concurrently with its [`Driver::release`].
 #[vtable]
 pub trait Driver: Sized + Send + Sync + 'static {
     /// The module that provides the callbacks: it stays loaded until the last of its links is
@@ -68,27 +71,32 @@ pub trait Driver: Sized + Send + Sync + 'static {
 
     /// Detaches the program from its attach point (`release`): the last reference to the link
     /// went away. Not called for a link whose creation was undone before it was settled.
-    fn release(link: &Link<Self>);
+    fn release(link: &Link<Self>, rtnl: &Rtnl);
 
     /// Detaches the program on user space's request, `BPF_LINK_DETACH` (`detach`). The link
     /// lives on, detached.
-    fn detach(_link: &Link<Self>) -> Result {
+    fn detach(_link: &Link<Self>, _rtnl: &Rtnl) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Replaces the program with `new`, `BPF_LINK_UPDATE` (`update_prog`). `old`, if given, is
     /// the program user space expects the link to run now.
-    fn update_prog(_link: &Link<Self>, _new: ARef<Prog>, _old: Option<&Prog>) -> Result {
+    fn update_prog(
+        _link: &Link<Self>,
+        _new: ARef<Prog>,
+        _old: Option<&Prog>,
+        _rtnl: &Rtnl,
+    ) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Describes the link in its `/proc/<pid>/fdinfo` entry (`show_fdinfo`).
-    fn show_fdinfo(_link: &Link<Self>, _m: &SeqFile) {
+    fn show_fdinfo(_link: &Link<Self>, _m: &SeqFile, _rtnl: &Rtnl) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Fills in the type-specific part of `BPF_OBJ_GET_INFO_BY_FD` (`fill_link_info`).
-    fn fill_link_info(_link: &Link<Self>, _info: &mut LinkInfo) -> Result {
+    fn fill_link_info(_link: &Link<Self>, _info: &mut LinkInfo, _rtnl: &Rtnl) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 }
@@ -337,7 +345,7 @@ impl<T: Driver> Adapter<T> {
     unsafe extern "C" fn release(link: *mut bindings::bpf_link) {
         // SAFETY: Per the safety requirements.
         let link = unsafe { Link::<T>::from_raw(link) };
-        T::release(link);
+        T::release(link, &Rtnl::lock());
         // A link is attached only once published and detached only once, so `false` is final.
         if link.is_attached() {
             // `T::release` left the link in a bundle, which still runs its program and refers to
@@ -371,7 +379,7 @@ impl<T: Driver> Adapter<T> {
     unsafe extern "C" fn detach(link: *mut bindings::bpf_link) -> c_int {
         from_result(|| {
             // SAFETY: Per the safety requirements.
-            T::detach(unsafe { Link::from_raw(link) })?;
+            T::detach(unsafe { Link::from_raw(link) }, &Rtnl::lock())?;
             Ok(0)
         })
     }
@@ -390,7 +398,7 @@ impl<T: Driver> Adapter<T> {
             let (link, new_prog) = unsafe { (Link::from_raw(link), Prog::from_raw(new)) };
             // SAFETY: Per the safety requirements.
             let old = (!old.is_null()).then(|| unsafe { Prog::from_raw(old) });
-            T::update_prog(link, new_prog.into(), old)?;
+            T::update_prog(link, new_prog.into(), old, &Rtnl::lock())?;
             // SAFETY: On success the caller's reference is ours to drop; the driver took its
             // own through the `ARef` above.
             unsafe { bindings::bpf_prog_put(new) };
@@ -407,7 +415,7 @@ impl<T: Driver> Adapter<T> {
     ) {
         // SAFETY: Per the safety requirements.
         let (link, seq) = unsafe { (Link::from_raw(link), SeqFile::from_raw(seq)) };
-        T::show_fdinfo(link, seq);
+        T::show_fdinfo(link, seq, &Rtnl::lock());
     }
 
     /// # Safety
@@ -420,7 +428,7 @@ impl<T: Driver> Adapter<T> {
         from_result(|| {
             // SAFETY: Per the safety requirements; `LinkInfo` is a transparent wrapper.
             let (link, info) = unsafe { (Link::from_raw(link), &mut *info.cast::<LinkInfo>()) };
-            T::fill_link_info(link, info)?;
+            T::fill_link_info(link, info, &Rtnl::lock())?;
             Ok(0)
         })
     }

@@ -25,6 +25,7 @@ use crate::{
         this_module,
         ModuleMetadata, //
     },
+    net::rtnl::Rtnl,
     prelude::*,
     sync::aref::ARef, //
 };
@@ -33,7 +34,8 @@ use core::marker::PhantomData;
 /// A netkit implementation's answers to the BPF syscall.
 ///
 /// The core calls these in process context without locks held, with a reference on
-/// [`Hook::OwnerModule`].
+/// [`Hook::OwnerModule`]; the adapter takes RTNL around each, as `netkit.c` does, and hands the
+/// proof in.
 pub trait Hook: Sync + 'static {
     /// The module that provides the callbacks (`netkit_bpf_ops::owner`): each call holds a
     /// reference on it, and the ops table is a constant of its image, so a call that started
@@ -42,17 +44,17 @@ pub trait Hook: Sync + 'static {
 
     /// `BPF_PROG_ATTACH`: attaches `prog`, whose reference belongs to the attach point on
     /// success.
-    fn prog_attach(req: &AttachRequest<'_>, prog: ARef<Prog>) -> Result;
+    fn prog_attach(req: &AttachRequest<'_>, prog: ARef<Prog>, rtnl: &Rtnl) -> Result;
 
     /// `BPF_PROG_DETACH`: detaches `prog`, the program `attach_bpf_fd` names, or the one the
     /// request's position names if `None`.
-    fn prog_detach(req: &AttachRequest<'_>, prog: Option<&Prog>) -> Result;
+    fn prog_detach(req: &AttachRequest<'_>, prog: Option<&Prog>, rtnl: &Rtnl) -> Result;
 
     /// `BPF_PROG_QUERY`.
-    fn prog_query(req: &QueryRequest<'_>) -> Result;
+    fn prog_query(req: &QueryRequest<'_>, rtnl: &Rtnl) -> Result;
 
     /// `BPF_LINK_CREATE`: creates a link running `prog`; returns its file descriptor.
-    fn link_attach(req: &LinkRequest<'_>, prog: ARef<Prog>) -> Result<i32>;
+    fn link_attach(req: &LinkRequest<'_>, prog: ARef<Prog>, rtnl: &Rtnl) -> Result<i32>;
 }
 
 /// The registration of a [`Hook`], undone on drop.
@@ -109,7 +111,7 @@ impl<T: Hook> Registration<T> {
         from_result(|| {
             // SAFETY: Per the safety requirements.
             let (req, p) = unsafe { (AttachRequest::from_raw(attr), Prog::from_raw(prog)) };
-            T::prog_attach(&req, p.into())?;
+            T::prog_attach(&req, p.into(), &Rtnl::lock())?;
             // SAFETY: On success the caller's reference is ours to drop; the attach point holds
             // the one taken above.
             unsafe { bindings::bpf_prog_put(prog) };
@@ -128,7 +130,7 @@ impl<T: Hook> Registration<T> {
         from_result(|| {
             // SAFETY: Per the safety requirements.
             let (req, p) = unsafe { (LinkRequest::from_raw(attr), Prog::from_raw(prog)) };
-            let fd = T::link_attach(&req, p.into())?;
+            let fd = T::link_attach(&req, p.into(), &Rtnl::lock())?;
             // SAFETY: As in `prog_attach`; the link holds the reference taken above.
             unsafe { bindings::bpf_prog_put(prog) };
             Ok(fd)
@@ -148,7 +150,7 @@ impl<T: Hook> Registration<T> {
             let req = unsafe { AttachRequest::from_raw(attr) };
             // SAFETY: Per the safety requirements.
             let prog = (!prog.is_null()).then(|| unsafe { Prog::from_raw(prog) });
-            T::prog_detach(&req, prog)?;
+            T::prog_detach(&req, prog, &Rtnl::lock())?;
             Ok(0)
         })
     }
@@ -162,7 +164,8 @@ impl<T: Hook> Registration<T> {
     ) -> c_int {
         from_result(|| {
             // SAFETY: Per the safety requirements.
-            T::prog_query(&unsafe { QueryRequest::from_raw(attr, uattr) })?;
+            let req = unsafe { QueryRequest::from_raw(attr, uattr) };
+            T::prog_query(&req, &Rtnl::lock())?;
             Ok(0)
         })
     }

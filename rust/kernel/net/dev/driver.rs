@@ -26,6 +26,7 @@ use crate::{
     net::{
         ethtool,
         queue::{
+            self,
             Ops,
             QueueMgmtOps, //
         },
@@ -34,7 +35,10 @@ use crate::{
             SkBuff,
             TxContext, //
         },
-        xdp::NetdevBpf, //
+        xdp::{
+            BpfAction,
+            NetdevBpf, //
+        },
     },
     prelude::*,
     sync::{
@@ -88,7 +92,8 @@ pub trait Driver: Sized + Send + Sync + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// Called at unregistration (`ndo_uninit`; RTNL).
+    /// Called at unregistration (`ndo_uninit`; RTNL). The device is unpaired before, and the
+    /// leases of its queues end after it.
     fn uninit(_dev: &DriverDevice<Self>, _rtnl: &Rtnl) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
@@ -162,8 +167,13 @@ pub trait Driver: Sized + Send + Sync + 'static {
     }
 
     /// Handles an XDP or AF_XDP request (`ndo_bpf`; RTNL and the ops lock, see
-    /// [`crate::net::queue::OpsLocked`]).
-    fn bpf(_dev: &DriverDevice<Self>, _req: &NetdevBpf, _ops: &Ops<'_>, _rtnl: &Rtnl) -> Result {
+    /// [`crate::net::queue::OpsLocked`]), or has the adapter forward it along a lease.
+    fn bpf(
+        _dev: &DriverDevice<Self>,
+        _req: &NetdevBpf,
+        _ops: &Ops<'_>,
+        _rtnl: &Rtnl,
+    ) -> Result<BpfAction> {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -361,6 +371,10 @@ impl<T: Driver> Adapter<T> {
             if T::HAS_UNINIT {
                 T::uninit(dev, &rtnl);
             }
+            // Leases end here, and only here (see `queue::unlease_all`).
+            if T::QUEUE_MGMT_OPS.is_some() {
+                queue::unlease_all(dev);
+            }
         } else if T::HAS_ABORT_INIT {
             // SAFETY: The device never got registered; only the registering thread changes it.
             T::abort_init(unsafe { Unregistered::<T>::from_raw(dev) }, &rtnl);
@@ -528,7 +542,10 @@ impl<T: Driver> Adapter<T> {
         // link ops, `dev_xdp_uninstall()`, `xsk_bind()`, `xp_release_deferred()`) take RTNL, and
         // `xp_disable_drv_zc()`, `bpf_map_offload_ndo()` assert it.
         let (ops, rtnl) = unsafe { (Ops::assume_locked(dev), Rtnl::assume_held()) };
-        from_result(|| T::bpf(dev, req, &ops, &rtnl).map(|()| 0))
+        from_result(|| match T::bpf(dev, req, &ops, &rtnl)? {
+            BpfAction::Done => Ok(0),
+            BpfAction::ForwardXskPool => ops.forward_xsk_pool(req, &rtnl).map(|()| 0),
+        })
     }
 
     /// Called by the core as `net_device_ops::ndo_xsk_wakeup`.

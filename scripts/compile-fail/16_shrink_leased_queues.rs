@@ -1,0 +1,10 @@
+// expect: error\[E0599\]: no method named `set_real_num_rx_queues` found
+// Fewer queues in use would leave the leases, memory providers and AF_XDP pools of the others
+// behind, pointing into a device that no longer walks them at unregistration: the count only
+// grows (`Ops::add_rx_queue`).
+
+fn misuse(ops: &Ops<'_>) -> Result {
+    ops.set_real_num_rx_queues(1)
+}
+
+fn case() {}
