@@ -8,7 +8,8 @@
 #   make shell    boot the guest interactively
 #   make test     KUnit + project kselftests + upstream suites in one boot
 #   make test-quick  KUnit, parity and smoke runs of the pair and lease suites
-#   make soak     the pair suite with 10000 create/delete cycles
+#   make soak     long runs: 10000 create/delete cycles, the full fault sweep,
+#                 10 min of stress, 20 fuzzer seeds x 200 requests
 #   make test-bpf only KUnit and the BPF test_progs tc_netkit, tc_redirect
 #   make check    rustfmtcheck, clippy, rustdoc, checkpatch
 #   make bench    netkit.ko vs netkit_rs.ko vs veth (ratios), see benchmarks/
@@ -38,6 +39,9 @@ NK_CYCLES ?= 200
 export NK_CYCLES
 QUICK_CYCLES ?= 50
 SOAK_CYCLES ?= 10000
+SOAK_STRESS_SECONDS ?= 600
+SOAK_FUZZ_SEEDS ?= $(shell seq 100 119)
+SOAK_FUZZ_OPS ?= 200
 # KUnit suites that must have run.
 KUNIT_SUITES := netkit_rs
 
@@ -76,10 +80,18 @@ test-quick:
 	@$(MAKE) --no-print-directory test KSELFTESTS="pair.sh parity.sh lease.py" \
 		NK_CYCLES=$(QUICK_CYCLES) UPSTREAM=
 
-# Not in make test: the long create/delete loop (SOAK_CYCLES pairs through
-# both sides and namespaces, then no device, leak or splat left).
+# Not in make test: the long runs. The create/delete loop (SOAK_CYCLES pairs
+# through both sides and namespaces), the fault sweep at every allocation
+# (make test: every 17th), SOAK_STRESS_SECONDS of stress (make test: 30) and
+# SOAK_FUZZ_SEEDS x SOAK_FUZZ_OPS fuzzing (make test: 3 x 40); then no device,
+# leak or splat left.
 soak:
-	@$(MAKE) --no-print-directory test KSELFTESTS=pair.sh NK_CYCLES=$(SOAK_CYCLES) UPSTREAM=
+	@$(MAKE) --no-print-directory test UPSTREAM= \
+		KSELFTESTS="pair.sh faults.py stress.sh fuzz.py" \
+		NK_CYCLES=$(SOAK_CYCLES) NK_FAULT_STRIDE=1 \
+		NK_STRESS_SECONDS=$(SOAK_STRESS_SECONDS) \
+		NK_FUZZ_SEEDS="$(SOAK_FUZZ_SEEDS)" NK_FUZZ_OPS=$(SOAK_FUZZ_OPS) \
+		kselftest_override_timeout=14400 SUITE_TIMEOUT=14400 GUEST_TIMEOUT=18000
 
 # A quick subset of make test: KUnit and upstream's BPF selftests (for which
 # the test kernel has BTF, configs/btf.config).

@@ -44,8 +44,15 @@ fi
 
 # What the guest sees of our settings.
 GUEST_ENV="export TREE='$TREE' IMPL='$IMPL' PATH=/usr/sbin:/usr/bin:/sbin:/bin:\"\$PATH\";"
-# The selftests' own knobs (pair.sh's create/delete cycles) reach the guest.
-[ -z "${NK_CYCLES:-}" ] || GUEST_ENV+=" export NK_CYCLES='$NK_CYCLES';"
+# The selftests' own knobs (NK_CYCLES, NK_LEASE_ROUNDS, NK_FAULT_*,
+# NK_STRESS_SECONDS, NK_FUZZ_*) and the time limits per test and per suite
+# (kselftest_override_timeout, SUITE_TIMEOUT: make soak) reach the
+# guest.
+for v in NK_CYCLES NK_LEASE_ROUNDS NK_FAULT_STRIDE NK_FAULT_MAX NK_FAULT_OPS \
+	NK_STRESS_SECONDS NK_FUZZ_SEEDS NK_FUZZ_OPS kselftest_override_timeout \
+	SUITE_TIMEOUT; do
+	[ -z "${!v:-}" ] || GUEST_ENV+=" export $v='${!v}';"
+done
 
 mode=${1:-run}
 case $mode in

@@ -22,9 +22,16 @@
  * to the egress of IFINDEX). Relative ids name programs (BPF_F_ID).
  *
  * -e ERRNO: the request must fail with this errno (e.g. EACCES); the default
- * is that it succeeds. Exit status 0 when the outcome is the expected one.
+ * is that it succeeds; "any" takes every outcome. Exit status 0 when the
+ * outcome is the expected one.
+ *
+ * -f N: the N-th fault-injectable call (failslab, fail_page_alloc) of the
+ * request itself (not of the program load or pinning around it) fails, through
+ * /proc/thread-self/fail-nth; "injected" or "not injected" and the outcome
+ * are printed on stderr (selftests/faults.py).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +50,9 @@ static const struct { int err; const char *name; } errnames[] = {
 	{ ENODEV, "ENODEV" }, { EACCES, "EACCES" }, { EOPNOTSUPP, "EOPNOTSUPP" },
 	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EEXIST, "EEXIST" },
 	{ ERANGE, "ERANGE" }, { ESTALE, "ESTALE" }, { ENOLINK, "ENOLINK" },
-	{ EBUSY, "EBUSY" }, { EBADF, "EBADF" },
+	{ EBUSY, "EBUSY" }, { EBADF, "EBADF" }, { ENOMEM, "ENOMEM" },
+	{ ENOBUFS, "ENOBUFS" }, { ENOSPC, "ENOSPC" }, { EFAULT, "EFAULT" },
+	{ E2BIG, "E2BIG" }, { EAGAIN, "EAGAIN" },
 };
 
 static const char *errname(int err)
@@ -59,6 +68,31 @@ static const char *errname(int err)
 static int sys_bpf(int cmd, union bpf_attr *attr)
 {
 	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+static int fail_nth = -1;	/* -f N: its fail-nth file, armed for the request */
+static int injected = -1;	/* -1: not armed, 0: not injected, 1: injected */
+
+/* The request the run is about: with -f, its N-th allocation fails. */
+static int request(int cmd, union bpf_attr *attr, const char *nth)
+{
+	char buf[16] = "";
+	int ret, err;
+
+	if (fail_nth < 0)
+		return sys_bpf(cmd, attr);
+	if (write(fail_nth, nth, strlen(nth)) < 0)
+		return -1;
+	ret = sys_bpf(cmd, attr);
+	err = errno;
+	/* 0 once the fault was injected, the calls still to go otherwise. */
+	if (pread(fail_nth, buf, sizeof(buf) - 1, 0) < 0)
+		return -1;
+	injected = atoi(buf) == 0;
+	if (pwrite(fail_nth, "0", 1, 0) < 0)
+		return -1;
+	errno = err;
+	return ret;
 }
 
 static void __attribute__((noreturn)) usage(void)
@@ -206,7 +240,7 @@ static int query(__u32 ifindex, __u32 type)
 	return 0;
 }
 
-static int run(int argc, char **argv)
+static int run(int argc, char **argv, const char *nth)
 {
 	union bpf_attr attr = {};
 	const char *cmd = argv[0];
@@ -226,7 +260,7 @@ static int run(int argc, char **argv)
 		}
 		if (argc >= 7)
 			attr.expected_revision = strtoull(argv[6], NULL, 0);
-		if (sys_bpf(BPF_PROG_ATTACH, &attr))
+		if (request(BPF_PROG_ATTACH, &attr, nth))
 			return errno;
 		printf("%u\n", prog_id(fd));
 		return 0;
@@ -237,7 +271,7 @@ static int run(int argc, char **argv)
 		attr.attach_bpf_fd = prog_fd(argv[3]);
 		if (argc >= 5)
 			attr.expected_revision = strtoull(argv[4], NULL, 0);
-		return sys_bpf(BPF_PROG_DETACH, &attr) ? errno : 0;
+		return request(BPF_PROG_DETACH, &attr, nth) ? errno : 0;
 	}
 	if (!strcmp(cmd, "query") && argc == 3)
 		return query(ifindex_of(argv[1]), attach_type_of(argv[2]));
@@ -252,7 +286,7 @@ static int run(int argc, char **argv)
 			attr.link_create.flags = position(argv[5]);
 			attr.link_create.netkit.relative_id = strtoul(argv[6], NULL, 0);
 		}
-		link = sys_bpf(BPF_LINK_CREATE, &attr);
+		link = request(BPF_LINK_CREATE, &attr, nth);
 		if (link < 0)
 			return errno;
 		memset(&attr, 0, sizeof(attr));
@@ -276,11 +310,11 @@ static int run(int argc, char **argv)
 			attr.link_update.flags = BPF_F_REPLACE;
 			attr.link_update.old_prog_fd = prog_fd(argv[3]);
 		}
-		return sys_bpf(BPF_LINK_UPDATE, &attr) ? errno : 0;
+		return request(BPF_LINK_UPDATE, &attr, nth) ? errno : 0;
 	}
 	if (!strcmp(cmd, "link-detach") && argc == 2) {
 		attr.link_detach.link_fd = pinned(argv[1]);
-		return sys_bpf(BPF_LINK_DETACH, &attr) ? errno : 0;
+		return request(BPF_LINK_DETACH, &attr, nth) ? errno : 0;
 	}
 	if (!strcmp(cmd, "link-info") && argc == 2) {
 		struct bpf_link_info info = {};
@@ -325,17 +359,33 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	const char *expect = "ok";
+	const char *expect = "ok", *nth = NULL;
 	int err;
 
-	if (argc >= 3 && !strcmp(argv[1], "-e")) {
-		expect = argv[2];
+	while (argc >= 3 && argv[1][0] == '-') {
+		if (!strcmp(argv[1], "-e"))
+			expect = argv[2];
+		else if (!strcmp(argv[1], "-f"))
+			nth = argv[2];
+		else
+			usage();
 		argc -= 2;
 		argv += 2;
 	}
 	if (argc < 2)
 		usage();
-	err = run(argc - 1, argv + 1);
+	if (nth) {
+		fail_nth = open("/proc/thread-self/fail-nth", O_RDWR);
+		if (fail_nth < 0)
+			fail("/proc/thread-self/fail-nth");
+	}
+	err = run(argc - 1, argv + 1, nth);
+	if (injected >= 0)
+		fprintf(stderr, "%s\n", injected ? "injected" : "not injected");
+	if (!strcmp(expect, "any")) {
+		fprintf(stderr, "result %s\n", errname(err));
+		return 0;
+	}
 	if (strcmp(errname(err), expect)) {
 		fprintf(stderr, "%s: %s, expected %s\n", argv[1], errname(err), expect);
 		return 1;
