@@ -10,6 +10,7 @@
 #   make test-quick  KUnit, parity and smoke runs of the pair and lease suites
 #   make soak     long runs: 10000 create/delete cycles, the full fault sweep,
 #                 10 min of stress, 20 fuzzer seeds x 200 requests
+#   make test-sanitizers  make test on KASAN+UBSAN and KCSAN kernels (SANITIZERS=)
 #   make test-bpf only KUnit and the BPF test_progs tc_netkit, tc_redirect
 #   make check    rustfmtcheck, clippy, rustdoc, checkpatch
 #   make bench    netkit.ko vs netkit_rs.ko vs veth (ratios), see benchmarks/
@@ -45,7 +46,8 @@ SOAK_FUZZ_OPS ?= 200
 # KUnit suites that must have run.
 KUNIT_SUITES := netkit_rs
 
-.PHONY: all deps tree build run shell test test-quick soak test-bpf check bench patchwork clean-cache
+.PHONY: all deps tree build run shell test test-quick soak test-sanitizers test-bpf check bench \
+	patchwork clean-cache
 
 all: build
 
@@ -92,6 +94,17 @@ soak:
 		NK_STRESS_SECONDS=$(SOAK_STRESS_SECONDS) \
 		NK_FUZZ_SEEDS="$(SOAK_FUZZ_SEEDS)" NK_FUZZ_OPS=$(SOAK_FUZZ_OPS) \
 		kselftest_override_timeout=14400 SUITE_TIMEOUT=14400 GUEST_TIMEOUT=18000
+
+# Not in make test: make test on sanitizer kernels, each in its own work tree
+# in the cache ($(NETKIT_RS_CACHE)/linux-<name>, incremental like the test
+# kernel): kasan (KASAN, UBSAN, KFENCE, DEBUG_LIST, DEBUG_OBJECTS_RCU_HEAD)
+# and kcsan. Any sanitizer report fails the run (scripts/report.py).
+SANITIZERS ?= kasan kcsan
+test-sanitizers: deps
+	@for s in $(SANITIZERS); do \
+		NETKIT_RS_TREE=$(NETKIT_RS_CACHE)/linux-$$s NK_CONFIGS="base test btf $$s" \
+			$(MAKE) --no-print-directory test || exit 1; \
+	done
 
 # A quick subset of make test: KUnit and upstream's BPF selftests (for which
 # the test kernel has BTF, configs/btf.config).

@@ -43,6 +43,8 @@ SPLATS = [
     r"kmemleak: \d+ new suspected memory leaks",
     r"UBSAN: ",
     r"KASAN: ",
+    r"KCSAN: ",
+    r"KFENCE: ",
 ]
 SPLAT = re.compile("|".join(SPLATS))
 
