@@ -35,6 +35,10 @@ IFF_UP = 0x1
 RTM_NEWLINK = 16
 RTM_DELLINK = 17
 RTM_GETLINK = 18
+RTM_NEWNSID = 88
+RTM_GETNSID = 90
+NETNSA_NSID = 1
+NETNSA_FD = 3
 
 IFLA_ADDRESS = 1
 IFLA_IFNAME = 3
@@ -226,6 +230,30 @@ class Rtnl(Netlink):
 
     def dellink(self, name, nth=0):
         return self.request(RTM_DELLINK, 0, ifinfomsg() + string(IFLA_IFNAME, name), nth)
+
+    def nsid(self, path):
+        """The id this socket's namespace gives the namespace at PATH (e.g.
+        /proc/1/ns/net), assigned first if it has none."""
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            for kind in (RTM_GETNSID, RTM_NEWNSID, RTM_GETNSID):
+                body = struct.pack("Bxxx", socket.AF_UNSPEC) + u32(NETNSA_FD, fd)
+                if kind == RTM_NEWNSID:
+                    body += u32(NETNSA_NSID, -1)  # any free id
+                err, msg, replies = self.request(kind, 0, body)
+                if kind == RTM_NEWNSID:
+                    # EEXIST: assigned meanwhile.
+                    if err not in (0, errno.EEXIST):
+                        raise OSError(err, f"newnsid: {msg}")
+                    continue
+                if err:
+                    raise OSError(err, f"getnsid: {msg}")
+                nsid = struct.unpack("i", attrs_of(replies[0][4:])[NETNSA_NSID][:4])[0]
+                if nsid >= 0:
+                    return nsid
+            raise OSError(errno.ENOENT, "no nsid")
+        finally:
+            os.close(fd)
 
     def getlink(self, name):
         """The device's attributes, with its netkit ones under "netkit"; None if
