@@ -231,6 +231,35 @@ sc_single() {
 	show
 }
 
+# The drivers' extack messages reach the netlink:netlink_extack tracepoint,
+# as NL_SET_ERR_MSG() and NL_SET_ERR_MSG_FMT() send them (what perf trace -e
+# netlink:netlink_extack shows). Each failing command's message must be in
+# the trace; record() fails on a "NOT traced" line.
+traced() { # traced CMD...: run CMD, say whether its extack message was traced
+	local t=/sys/kernel/tracing msg
+	echo > $t/trace
+	echo 1 > $t/tracing_on
+	msg=$(run "$@" | tee /dev/stderr | sed -n 's/^Error: \(.*\)\.$/\1/p')
+	echo 0 > $t/tracing_on
+	if [ -n "$msg" ] && grep -qF "msg=$msg" $t/trace; then
+		echo "traced: $msg"
+	else
+		echo "NOT traced: '$msg'"
+	fi
+} 2>&1
+
+sc_extack_tracepoint() {
+	local t=/sys/kernel/tracing
+	[ -d $t/events ] || mount -t tracefs nodev $t
+	echo 0 > $t/tracing_on
+	echo 1 > $t/events/netlink/netlink_extack/enable
+	run ip link add nka type netkit peer name nkb
+	traced ip link set nkb type netkit blackhole
+	traced ip link set nka type netkit mode l2
+	echo 0 > $t/events/netlink/netlink_extack/enable
+	echo 1 > $t/tracing_on
+}
+
 SCENARIOS=$(declare -F | awk '$3 ~ /^sc_/ { print substr($3, 4) }')
 
 # Inside the scenario's namespace: run it, masking random MAC addresses.
@@ -268,6 +297,8 @@ record() { # record MODULE: every scenario's transcript into $OUT/MODULE
 		# A transcript where nothing succeeded means the tools broke.
 		grep -q '^rc=0$' "$OUT/$1/$sc" ||
 			{ echo "$1: $sc: no command succeeded"; cat "$OUT/$1/$sc"; return 1; }
+		! grep -q '^NOT traced' "$OUT/$1/$sc" ||
+			{ echo "$1: $sc: extack not traced"; cat "$OUT/$1/$sc"; return 1; }
 		ip netns del $NS
 		ip netns del $NS2 2>/dev/null
 	done

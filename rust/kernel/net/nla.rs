@@ -353,21 +353,27 @@ impl ExtAck<'_> {
         self.ptr
     }
 
-    /// Sets the error message (`NL_SET_ERR_MSG`).
+    /// Sets the error message (`NL_SET_ERR_MSG`); like it, reports the message to the
+    /// `netlink:netlink_extack` tracepoint, also when the ack is absent.
     #[inline]
     pub fn set_msg(&mut self, msg: &'static CStr) {
+        // SAFETY: `msg` is NUL-terminated; the tracepoint only reads it during the call.
+        unsafe { bindings::do_trace_netlink_extack(msg.as_char_ptr()) };
         if !self.ptr.is_null() {
             // SAFETY: A non-null `ptr` is valid and exclusively ours by the type invariant.
             unsafe { (*self.ptr)._msg = msg.as_char_ptr() };
         }
     }
 
-    /// Sets the attribute the error is about (`NL_SET_BAD_ATTR`).
+    /// Sets the attribute the error is about, with no policy (`NL_SET_BAD_ATTR`).
     #[inline]
     pub fn set_bad_attr(&mut self, attr: &Attr) {
         if !self.ptr.is_null() {
             // SAFETY: A non-null `ptr` is valid and exclusively ours by the type invariant.
-            unsafe { (*self.ptr).bad_attr = attr.as_raw() };
+            unsafe {
+                (*self.ptr).bad_attr = attr.as_raw();
+                (*self.ptr).policy = core::ptr::null();
+            }
         }
     }
 
@@ -378,7 +384,8 @@ impl ExtAck<'_> {
         self.set_msg(msg);
     }
 
-    /// Sets a formatted error message (`NL_SET_ERR_MSG_FMT`), truncated to the ack's buffer.
+    /// Sets a formatted error message (`NL_SET_ERR_MSG_FMT`), truncated to the ack's buffer, and
+    /// reports it to the `netlink:netlink_extack` tracepoint; does nothing if the ack is absent.
     #[inline]
     pub fn set_msg_fmt(&mut self, args: fmt::Arguments<'_>) {
         if self.ptr.is_null() {
@@ -394,6 +401,8 @@ impl ExtAck<'_> {
         let _ = fmt::write(&mut w, args);
         let end = w.pos;
         ack._msg_buf[end] = 0;
+        // SAFETY: The buffer is NUL-terminated; the tracepoint only reads it during the call.
+        unsafe { bindings::do_trace_netlink_extack(ack._msg_buf.as_ptr()) };
         ack._msg = ack._msg_buf.as_ptr();
     }
 
