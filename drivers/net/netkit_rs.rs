@@ -31,14 +31,17 @@ use kernel::{
         },
         dev::{
             self,
-            features,
-            flags,
-            priv_flags,
             Device,
             DriverDevice,
+            Feature,
+            Features,
+            Flag,
+            Flags,
             IfName,
             NameAssign,
             Namespace,
+            PrivFlag,
+            PrivFlags,
             Setup,
             SockAddr,
             Stats64,
@@ -507,36 +510,36 @@ impl dev::Driver for NetkitRs {
     const QUEUE_MGMT_OPS: Option<&'static QueueMgmtOps<Self>> = Some(&QueueMgmtOps::new());
 
     fn setup(dev: &mut Setup<'_>) {
-        const HW_VLAN: features::Features = features::HW_VLAN_CTAG_TX
-            | features::HW_VLAN_CTAG_RX
-            | features::HW_VLAN_STAG_TX
-            | features::HW_VLAN_STAG_RX;
-        const FEATURES: features::Features = HW_VLAN
-            | features::SG
-            | features::FRAGLIST
-            | features::HW_CSUM
-            | features::RXCSUM
-            | features::SCTP_CRC
-            | features::HIGHDMA
-            | features::GSO_SOFTWARE
-            | features::GSO_ENCAP_ALL;
+        let hw_vlan = Feature::HwVlanCtagTx
+            | Feature::HwVlanCtagRx
+            | Feature::HwVlanStagTx
+            | Feature::HwVlanStagRx;
+        let features = hw_vlan
+            | Feature::Sg
+            | Feature::FragList
+            | Feature::HwCsum
+            | Feature::RxCsum
+            | Feature::SctpCrc
+            | Feature::HighDma
+            | Features::GSO_SOFTWARE
+            | Features::GSO_ENCAP_ALL;
 
         dev.ether_setup();
         dev.set_max_mtu(dev::ETH_MAX_MTU);
-        dev.update_flags(flags::NOARP, 0);
+        dev.update_flags(Flag::NoArp, Flags::empty());
         dev.update_priv_flags(
-            priv_flags::LIVE_ADDR_CHANGE | priv_flags::PHONY_HEADROOM | priv_flags::NO_QUEUE,
-            0,
+            PrivFlag::LiveAddrChange | PrivFlag::PhonyHeadroom | PrivFlag::NoQueue,
+            PrivFlags::empty(),
         );
         dev.set_lltx();
         dev.set_netmem_tx_no_dma();
-        let features = dev.features() | FEATURES;
+        let all = dev.features() | features;
         dev.set_features(
+            all,
             features,
-            FEATURES,
-            FEATURES,
-            features::HW_CSUM | features::GSO_SOFTWARE,
-            features & !HW_VLAN,
+            features,
+            Features::GSO_SOFTWARE | Feature::HwCsum,
+            all & !hw_vlan,
         );
         dev.set_tso_max_size(dev::GSO_MAX_SIZE);
     }
@@ -628,10 +631,7 @@ impl dev::Driver for NetkitRs {
         Ok(())
     }
 
-    fn features_check(
-        _dev: &DriverDevice<Self>,
-        features: features::Features,
-    ) -> features::Features {
+    fn features_check(_dev: &DriverDevice<Self>, features: Features) -> Features {
         features
     }
 
@@ -768,7 +768,7 @@ impl rtnl::Link for NetkitRs {
             peer.carrier_off();
             if cfg.mode == NETKIT_L2 {
                 // As in C, failing to turn ARP on is not fatal.
-                let _ = peer.change_flags(peer.flags() & !flags::NOARP, rtnl);
+                let _ = peer.change_flags(peer.flags() & !Flag::NoArp, rtnl);
             }
             if let Err(e) = rtnl::configure_link(&peer, rtnl) {
                 peer.unregister(rtnl);
@@ -792,7 +792,7 @@ impl rtnl::Link for NetkitRs {
         }
         dev.data().configure(cfg.side(true));
         if cfg.pair == NETKIT_DEVICE_SINGLE {
-            dev.set_xdp_features(xdp::features::XSK);
+            dev.set_xdp_features(xdp::XdpFeatures::XSK);
         }
 
         let dev = match dev.register(rtnl) {
@@ -806,7 +806,7 @@ impl rtnl::Link for NetkitRs {
         };
         dev.carrier_off();
         if cfg.mode == NETKIT_L2 {
-            let _ = dev.change_flags(dev.flags() & !flags::NOARP, rtnl);
+            let _ = dev.change_flags(dev.flags() & !Flag::NoArp, rtnl);
         }
         if let Some(peer) = peer {
             if let Err(e) = dev.pair(&peer, rtnl) {

@@ -14,7 +14,7 @@ fn unregisters(dev: &DriverDevice<Dummy>, list: &mut UnregisterList<'_>, rtnl: &
 }
 
 fn sets_flags(dev: &Registered<'_, Dummy>, rtnl: &Rtnl) -> Result {
-    dev.change_flags(0, rtnl)
+    dev.change_flags(Flags::empty(), rtnl)
 }
 
 fn undoes(peer: Registered<'_, Dummy>, rtnl: &Rtnl) {
@@ -42,3 +42,7 @@ driver!(Own
 impl QueueMgmt for Own {}
 
 fn case() {}
+
+fn sets_priv_flags(dev: &mut dev::Setup<'_>) {
+    dev.update_priv_flags(PrivFlag::NoQueue, PrivFlags::empty());
+}

@@ -4,7 +4,7 @@
 // `Registered` proof of the device it just registered.
 
 fn misuse(dev: &DriverDevice<Dummy>, rtnl: &Rtnl) -> Result {
-    dev.change_flags(0, rtnl)
+    dev.change_flags(Flags::empty(), rtnl)
 }
 
 fn case() {}

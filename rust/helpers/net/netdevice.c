@@ -92,20 +92,4 @@ rust_helper_netdev_notifier_info_to_dev(const struct netdev_notifier_info *info)
 	return netdev_notifier_info_to_dev(info);
 }
 
-__rust_helper void rust_helper_netdev_set_lltx(struct net_device *dev)
-{
-	dev->lltx = true;
-}
-
-__rust_helper void rust_helper_netdev_set_netmem_tx(struct net_device *dev,
-						    enum netmem_tx_mode mode)
-{
-	dev->netmem_tx = mode;
-}
-
-__rust_helper void rust_helper_netdev_set_tstats(struct net_device *dev)
-{
-	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
-}
-
 #endif

@@ -51,23 +51,6 @@ __rust_helper void rust_helper_eth_skb_pkt_type(struct sk_buff *skb,
 	eth_skb_pkt_type(skb, dev);
 }
 
-__rust_helper void rust_helper_skb_set_priority(struct sk_buff *skb, u32 priority)
-{
-	skb->priority = priority;
-}
-
-__rust_helper void rust_helper_skb_set_mark(struct sk_buff *skb, u32 mark)
-{
-	skb->mark = mark;
-}
-
-__rust_helper void rust_helper_skb_set_dev(struct sk_buff *skb,
-					   struct net_device *dev)
-{
-	skb->dev = dev;
-}
-
-/* eth_skb_pull_mac() followed by the matching skb_postpull_rcsum(). */
 __rust_helper struct ethhdr *rust_helper_eth_skb_pull_mac(struct sk_buff *skb)
 {
 	return eth_skb_pull_mac(skb);

@@ -37,10 +37,10 @@ use core::{
 
 mod driver;
 mod ether;
-pub mod features;
-pub mod flags;
+mod features;
+mod flags;
 mod peer;
-pub mod priv_flags;
+mod priv_flags;
 mod setup;
 mod stats;
 
@@ -56,7 +56,19 @@ pub use ether::{
     ETH_HLEN,
     ETH_MAX_MTU, //
 };
+pub use features::{
+    Feature,
+    Features, //
+};
+pub use flags::{
+    Flag,
+    Flags, //
+};
 pub use peer::RcuReader;
+pub use priv_flags::{
+    PrivFlag,
+    PrivFlags, //
+};
 pub use setup::{
     NewDevice,
     Setup,
@@ -335,17 +347,17 @@ impl Device {
         unsafe { CStr::from_char_ptr((*self.as_raw()).name.as_ptr()) }
     }
 
-    /// Returns the `IFF_*` flags, see [`flags`].
+    /// Returns the `IFF_*` flags.
     #[inline]
-    pub fn flags(&self) -> u32 {
+    pub fn flags(&self) -> Flags {
         // SAFETY: The device is valid; the flags change under RTNL (`WRITE_ONCE()`).
-        unsafe { atomic_load(&raw mut (*self.as_raw()).flags, Relaxed) }
+        Flags::from_raw(unsafe { atomic_load(&raw mut (*self.as_raw()).flags, Relaxed) })
     }
 
     /// Returns whether the device is administratively up (`IFF_UP`).
     #[inline]
     pub fn is_up(&self) -> bool {
-        self.flags() & flags::UP != 0
+        self.flags().contains(Flag::Up)
     }
 
     /// Returns the number of receive queues in use (`real_num_rx_queues`).

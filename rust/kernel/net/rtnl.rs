@@ -22,12 +22,13 @@ use crate::{
             Device,
             Driver,
             DriverDevice,
+            Flags,
             IfName,
             NameAssign,
             Namespace,
             NewDevice,
-            UnregisterList, //
-            Unregistered,
+            UnregisterList,
+            Unregistered, //
         },
         nla::{
             Attr,
@@ -340,11 +341,11 @@ impl<'a, T: Driver> Registered<'a, T> {
     /// ops lock, which the core holds around most callbacks of an ops-locked device (`open`,
     /// `stop`, `bpf`, `queue_create`), where this would deadlock.
     #[inline]
-    pub fn change_flags(&self, flags: u32, _rtnl: &Rtnl) -> Result {
+    pub fn change_flags(&self, flags: Flags, _rtnl: &Rtnl) -> Result {
         // SAFETY: The device is valid and RTNL is held; `newlink` runs with no lock of the
         // device held (`rtnl_newlink_create()` takes the ops lock only after it).
         to_result(unsafe {
-            bindings::dev_change_flags(self.dev.as_raw(), flags, core::ptr::null_mut())
+            bindings::dev_change_flags(self.dev.as_raw(), flags.as_raw(), core::ptr::null_mut())
         })
     }
 

@@ -162,15 +162,29 @@ impl SkBuff {
     /// Sets the queueing priority (`skb->priority`).
     #[inline]
     pub fn set_priority(&mut self, priority: u32) {
-        // SAFETY: Owned and valid by the type invariant.
-        unsafe { bindings::skb_set_priority(self.raw(), priority) };
+        // SAFETY: Owned and valid by the type invariant. `priority` is in the anonymous struct
+        // of the `headers` group, a union of that struct and a copy of it.
+        unsafe {
+            (*self.raw())
+                .__bindgen_anon_4
+                .__bindgen_anon_1
+                .as_mut()
+                .priority = priority
+        };
     }
 
     /// Sets the firewall mark (`skb->mark`).
     #[inline]
     pub fn set_mark(&mut self, mark: u32) {
-        // SAFETY: Owned and valid by the type invariant.
-        unsafe { bindings::skb_set_mark(self.raw(), mark) };
+        // SAFETY: As in `set_priority`; `mark` shares a union with `reserved_tailroom`.
+        unsafe {
+            (*self.raw())
+                .__bindgen_anon_4
+                .__bindgen_anon_1
+                .as_mut()
+                .__bindgen_anon_4
+                .mark = mark
+        };
     }
 
     /// Sets `pkt_type` for receiving on `dev` by destination address (`eth_skb_pkt_type`).
@@ -185,7 +199,14 @@ impl SkBuff {
     pub fn set_dev(&mut self, dev: &Device) {
         // SAFETY: Owned and valid by the type invariant. The skb holds no reference on the
         // device: the core flushes packets queued for a device before freeing it.
-        unsafe { bindings::skb_set_dev(self.raw(), dev.as_raw()) };
+        // `dev` shares a union with `dev_scratch`, in the struct shared with the list links.
+        unsafe {
+            (*self.raw())
+                .__bindgen_anon_1
+                .__bindgen_anon_1
+                .__bindgen_anon_1
+                .dev = dev.as_raw()
+        };
     }
 
     /// Pulls the Ethernet header and fixes the checksum (`eth_skb_pull_mac` +

@@ -7,6 +7,7 @@
 use crate::{
     bindings,
     error::to_result,
+    impl_flags,
     net::{
         dev::Device,
         queue::{
@@ -28,21 +29,54 @@ use crate::{
     types::Opaque, //
 };
 
-/// XDP features of a device (`enum netdev_xdp_act`, `NETDEV_XDP_ACT_*`).
-pub mod features {
-    use crate::bindings;
+impl_flags!(
+    /// A set of XDP features of a device (`xdp_features_t`).
+    #[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+    pub struct XdpFeatures(u32);
 
-    /// A set of XDP features (`xdp_features_t`).
-    pub type XdpFeatures = u32;
+    /// An XDP feature (`enum netdev_xdp_act`, `NETDEV_XDP_ACT_*`).
+    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+    pub enum XdpFeature {
+        /// Basic XDP actions (`NETDEV_XDP_ACT_BASIC`).
+        Basic = bindings::netdev_xdp_act_NETDEV_XDP_ACT_BASIC,
+        /// `XDP_REDIRECT` (`NETDEV_XDP_ACT_REDIRECT`).
+        Redirect = bindings::netdev_xdp_act_NETDEV_XDP_ACT_REDIRECT,
+        /// `ndo_xdp_xmit` (`NETDEV_XDP_ACT_NDO_XMIT`).
+        NdoXmit = bindings::netdev_xdp_act_NETDEV_XDP_ACT_NDO_XMIT,
+        /// AF_XDP zero-copy (`NETDEV_XDP_ACT_XSK_ZEROCOPY`).
+        XskZeroCopy = bindings::netdev_xdp_act_NETDEV_XDP_ACT_XSK_ZEROCOPY,
+        /// XDP offloaded to the hardware (`NETDEV_XDP_ACT_HW_OFFLOAD`).
+        HwOffload = bindings::netdev_xdp_act_NETDEV_XDP_ACT_HW_OFFLOAD,
+        /// Non-linear buffers on receive (`NETDEV_XDP_ACT_RX_SG`).
+        RxSg = bindings::netdev_xdp_act_NETDEV_XDP_ACT_RX_SG,
+        /// Non-linear buffers in `ndo_xdp_xmit` (`NETDEV_XDP_ACT_NDO_XMIT_SG`).
+        NdoXmitSg = bindings::netdev_xdp_act_NETDEV_XDP_ACT_NDO_XMIT_SG,
+    }
+);
 
-    /// Basic XDP actions (`NETDEV_XDP_ACT_BASIC`).
-    pub const BASIC: XdpFeatures = bindings::netdev_xdp_act_NETDEV_XDP_ACT_BASIC;
-    /// `XDP_REDIRECT` (`NETDEV_XDP_ACT_REDIRECT`).
-    pub const REDIRECT: XdpFeatures = bindings::netdev_xdp_act_NETDEV_XDP_ACT_REDIRECT;
-    /// AF_XDP zero-copy support (`NETDEV_XDP_ACT_XSK_ZEROCOPY`).
-    pub const XSK_ZEROCOPY: XdpFeatures = bindings::netdev_xdp_act_NETDEV_XDP_ACT_XSK_ZEROCOPY;
+// A feature the kernel adds must be added to `XdpFeature`, or `!` would clear it.
+const _: () = assert!(
+    XdpFeatures::all_bits() == bindings::netdev_xdp_act_NETDEV_XDP_ACT_MASK,
+    "`XdpFeature` must name every bit of `enum netdev_xdp_act`"
+);
+
+impl XdpFeatures {
     /// Full AF_XDP support (`NETDEV_XDP_ACT_XSK` of `net/xdp_sock_drv.h`).
-    pub const XSK: XdpFeatures = BASIC | REDIRECT | XSK_ZEROCOPY;
+    pub const XSK: Self = Self(
+        XdpFeature::Basic as u32 | XdpFeature::Redirect as u32 | XdpFeature::XskZeroCopy as u32,
+    );
+
+    /// The set with the bits of `bits` (an `xdp_features_t`).
+    #[inline]
+    pub(crate) const fn from_raw(bits: u32) -> Self {
+        Self(bits)
+    }
+
+    /// The set as an `xdp_features_t`.
+    #[inline]
+    pub(crate) const fn as_raw(self) -> u32 {
+        self.0
+    }
 }
 
 /// What an `ndo_bpf` request asks for.
@@ -118,12 +152,14 @@ impl NetdevBpf {
 }
 
 impl Device {
-    /// Returns the XDP features, see [`features`].
+    /// Returns the XDP features.
     #[inline]
-    pub fn xdp_features(&self) -> features::XdpFeatures {
+    pub fn xdp_features(&self) -> XdpFeatures {
         // SAFETY: The device is valid; `xdp_set_features_flag()` writes the field with
         // `WRITE_ONCE()`.
-        unsafe { atomic_load(&raw mut (*self.as_raw()).xdp_features, Relaxed) }
+        XdpFeatures::from_raw(unsafe {
+            atomic_load(&raw mut (*self.as_raw()).xdp_features, Relaxed)
+        })
     }
 
     /// Returns whether the driver has the operations AF_XDP needs (`ndo_bpf`, `ndo_xdp_xmit`
@@ -189,7 +225,7 @@ impl Ops<'_> {
         // The lock order: the virtual device, whose ops lock is held (the instance lock: only
         // devices with queue management ops lease), before the physical one.
         let phys = phys.lock();
-        if enable && phys.dev().xdp_features() & features::XSK != features::XSK {
+        if enable && !phys.dev().xdp_features().contains_all(XdpFeatures::XSK) {
             return Err(EOPNOTSUPP);
         }
         if enable && phys.min_mp_channel_count() != 0 {

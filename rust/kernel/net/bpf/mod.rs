@@ -172,32 +172,37 @@ impl<'a> AttachRequest<'a> {
         Self { attr }
     }
 
+    /// The members of `union bpf_attr` for `BPF_PROG_ATTACH` and `BPF_PROG_DETACH`.
+    #[inline]
+    fn attach(&self) -> &bindings::bpf_attr__bindgen_ty_6 {
+        // SAFETY: By the type invariant `attr` is such a request, so this anonymous struct is
+        // the active member; its fields are plain data.
+        unsafe { &self.attr.__bindgen_anon_5 }
+    }
+
     /// The device the request is for (`target_ifindex`).
     #[inline]
     pub fn target_ifindex(&self) -> u32 {
-        // SAFETY: `attr` is valid; the field is plain data.
-        unsafe { bindings::bpf_attr_target_ifindex(self.attr) }
+        // SAFETY: Plain data; `target_ifindex` and `target_fd` share it.
+        unsafe { self.attach().__bindgen_anon_1.target_ifindex }
     }
 
     /// Where to attach (`attach_type`).
     #[inline]
     pub fn attach_type(&self) -> AttachType {
-        // SAFETY: As above.
-        AttachType(unsafe { bindings::bpf_attr_attach_type(self.attr) })
+        AttachType(self.attach().attach_type)
     }
 
     /// The `BPF_F_*` flags (`attach_flags`).
     #[inline]
     pub fn flags(&self) -> u32 {
-        // SAFETY: As above.
-        unsafe { bindings::bpf_attr_attach_flags(self.attr) }
+        self.attach().attach_flags
     }
 
     /// With [`flags::REPLACE`], the program to replace (`replace_bpf_fd`).
     #[inline]
     pub fn replace_fd(&self) -> u32 {
-        // SAFETY: As above.
-        unsafe { bindings::bpf_attr_replace_bpf_fd(self.attr) }
+        self.attach().replace_bpf_fd
     }
 
     /// The position the request names.
@@ -205,10 +210,9 @@ impl<'a> AttachRequest<'a> {
     pub fn position(&self) -> mprog::Position {
         mprog::Position {
             flags: self.flags(),
-            // SAFETY: As above.
-            relative: unsafe { bindings::bpf_attr_relative_fd(self.attr) },
-            // SAFETY: As above.
-            revision: unsafe { bindings::bpf_attr_expected_revision(self.attr) },
+            // SAFETY: Plain data; `relative_fd` and `relative_id` share it.
+            relative: unsafe { self.attach().__bindgen_anon_2.relative_fd },
+            revision: self.attach().expected_revision,
         }
     }
 }
@@ -238,8 +242,9 @@ impl<'a> LinkRequest<'a> {
     /// The device the request is for (`link_create.target_ifindex`).
     #[inline]
     pub fn target_ifindex(&self) -> u32 {
-        // SAFETY: `attr` is valid; the field is plain data.
-        unsafe { bindings::bpf_attr_link_target_ifindex(self.attr) }
+        // SAFETY: `attr` is a `BPF_LINK_CREATE` request, so `link_create` is the active member;
+        // `target_ifindex` and `target_fd` share plain data.
+        unsafe { self.attr.link_create.__bindgen_anon_2.target_ifindex }
     }
 
     /// Where to attach (`link_create.attach_type`).
@@ -256,10 +261,23 @@ impl<'a> LinkRequest<'a> {
         mprog::Position {
             // SAFETY: `attr` is a `BPF_LINK_CREATE` request, so `link_create` is the active member.
             flags: unsafe { self.attr.link_create.flags },
-            // SAFETY: `attr` is valid; the fields are plain data.
-            relative: unsafe { bindings::bpf_attr_link_relative_fd(self.attr) },
+            // SAFETY: As above; the attach-type-specific members are plain data.
+            relative: unsafe {
+                self.attr
+                    .link_create
+                    .__bindgen_anon_3
+                    .netkit
+                    .__bindgen_anon_1
+                    .relative_fd
+            },
             // SAFETY: As above.
-            revision: unsafe { bindings::bpf_attr_link_expected_revision(self.attr) },
+            revision: unsafe {
+                self.attr
+                    .link_create
+                    .__bindgen_anon_3
+                    .netkit
+                    .expected_revision
+            },
         }
     }
 }
@@ -298,8 +316,9 @@ impl<'a> QueryRequest<'a> {
     /// The device the request is for (`query.target_ifindex`).
     #[inline]
     pub fn target_ifindex(&self) -> u32 {
-        // SAFETY: `attr` is valid; the field is plain data.
-        unsafe { bindings::bpf_attr_query_target_ifindex(self.attr) }
+        // SAFETY: `attr` is a valid `BPF_PROG_QUERY` request, so `query` is the active member;
+        // `target_ifindex` and `target_fd` share plain data.
+        unsafe { (*self.attr).query.__bindgen_anon_1.target_ifindex }
     }
 
     /// The attach point asked about (`query.attach_type`).

@@ -4,13 +4,13 @@
 //! ([`Adapter`]).
 
 use super::{
-    features,
     is_live_state,
     priv_data,
     private_of,
     reg_state,
     setup::update_priv_flags,
     DriverDevice,
+    Features,
     Private,
     Setup,
     SockAddr,
@@ -154,10 +154,7 @@ pub trait Driver: Sized + Send + Sync + 'static {
     }
 
     /// Restricts the features used for one packet (`ndo_features_check`; transmit path).
-    fn features_check(
-        _dev: &DriverDevice<Self>,
-        _features: features::Features,
-    ) -> features::Features {
+    fn features_check(_dev: &DriverDevice<Self>, _features: Features) -> Features {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -290,7 +287,7 @@ impl<T: Driver> Adapter<T> {
             (*dev).ethtool_ops = &Self::ETHTOOL_OPS;
             (*dev).queue_mgmt_ops = T::QUEUE_MGMT_OPS.map_or(core::ptr::null(), |o| o.as_raw());
             (*dev).needs_free_netdev = true;
-            bindings::netdev_set_tstats(dev);
+            (*dev).set_pcpu_stat_type(bindings::netdev_stat_type_NETDEV_PCPU_STAT_TSTATS);
         }
         // The private area fits and is aligned for `Private<T>` per the safety requirements, and
         // is never moved.
@@ -522,7 +519,7 @@ impl<T: Driver> Adapter<T> {
         features: bindings::netdev_features_t,
     ) -> bindings::netdev_features_t {
         // SAFETY: A device of this driver, valid during the call.
-        T::features_check(unsafe { Self::dev(dev) }, features)
+        T::features_check(unsafe { Self::dev(dev) }, Features::from_raw(features)).as_raw()
     }
 
     /// Called by the core as `net_device_ops::ndo_bpf`.

@@ -2,9 +2,80 @@
 
 //! Device flags visible to user space (`enum net_device_flags`, `IFF_*`).
 
-use crate::bindings;
+use crate::{
+    bindings,
+    impl_flags, //
+};
 
-/// Interface is administratively up.
-pub const UP: u32 = bindings::net_device_flags_IFF_UP;
-/// No ARP protocol.
-pub const NOARP: u32 = bindings::net_device_flags_IFF_NOARP;
+impl_flags!(
+    /// A set of device flags (`net_device::flags`).
+    ///
+    /// Every flag of `enum net_device_flags` is a [`Flag`], so `!` and `&` on a set read from a
+    /// device keep all of its bits.
+    #[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+    pub struct Flags(u32);
+
+    /// A device flag (`IFF_*`).
+    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+    pub enum Flag {
+        /// Administratively up (`IFF_UP`).
+        Up = bindings::net_device_flags_IFF_UP,
+        /// The broadcast address is valid (`IFF_BROADCAST`).
+        Broadcast = bindings::net_device_flags_IFF_BROADCAST,
+        /// Debugging on (`IFF_DEBUG`).
+        Debug = bindings::net_device_flags_IFF_DEBUG,
+        /// A loopback device (`IFF_LOOPBACK`).
+        Loopback = bindings::net_device_flags_IFF_LOOPBACK,
+        /// A point-to-point link (`IFF_POINTOPOINT`).
+        PointToPoint = bindings::net_device_flags_IFF_POINTOPOINT,
+        /// Avoid trailers (`IFF_NOTRAILERS`).
+        NoTrailers = bindings::net_device_flags_IFF_NOTRAILERS,
+        /// Operationally up, RFC 2863 `OPER_UP` (`IFF_RUNNING`).
+        Running = bindings::net_device_flags_IFF_RUNNING,
+        /// No ARP protocol (`IFF_NOARP`).
+        NoArp = bindings::net_device_flags_IFF_NOARP,
+        /// Receives all packets (`IFF_PROMISC`).
+        Promisc = bindings::net_device_flags_IFF_PROMISC,
+        /// Receives all multicast packets (`IFF_ALLMULTI`).
+        AllMulti = bindings::net_device_flags_IFF_ALLMULTI,
+        /// Master of a load balancer (`IFF_MASTER`).
+        Master = bindings::net_device_flags_IFF_MASTER,
+        /// Slave of a load balancer (`IFF_SLAVE`).
+        Slave = bindings::net_device_flags_IFF_SLAVE,
+        /// Supports multicast (`IFF_MULTICAST`).
+        Multicast = bindings::net_device_flags_IFF_MULTICAST,
+        /// Can set the media type (`IFF_PORTSEL`).
+        PortSel = bindings::net_device_flags_IFF_PORTSEL,
+        /// Automatic media selection (`IFF_AUTOMEDIA`).
+        AutoMedia = bindings::net_device_flags_IFF_AUTOMEDIA,
+        /// Dial-up device with changing addresses (`IFF_DYNAMIC`).
+        Dynamic = bindings::net_device_flags_IFF_DYNAMIC,
+        /// The driver signals layer 1 up (`IFF_LOWER_UP`).
+        LowerUp = bindings::net_device_flags_IFF_LOWER_UP,
+        /// The driver signals dormant (`IFF_DORMANT`).
+        Dormant = bindings::net_device_flags_IFF_DORMANT,
+        /// Echoes sent packets (`IFF_ECHO`).
+        Echo = bindings::net_device_flags_IFF_ECHO,
+    }
+);
+
+// `IFF_ECHO` is the last flag; one the kernel adds must be added to `Flag`, or `!` would clear
+// it.
+const _: () = assert!(
+    Flags::all_bits() == (bindings::net_device_flags_IFF_ECHO << 1) - 1,
+    "`Flag` must name every flag of `enum net_device_flags`"
+);
+
+impl Flags {
+    /// The set with the bits of `bits` (`net_device::flags`).
+    #[inline]
+    pub(crate) const fn from_raw(bits: u32) -> Self {
+        Self(bits)
+    }
+
+    /// The set as `net_device::flags`.
+    #[inline]
+    pub(crate) const fn as_raw(self) -> u32 {
+        self.0
+    }
+}

@@ -4,11 +4,13 @@
 //! ([`Unregistered`]) and the owned device that is registered or freed ([`NewDevice`]).
 
 use super::{
-    features,
     priv_data, //
     Driver,
     DriverDevice,
+    Features,
+    Flags,
     IfName,
+    PrivFlags,
 };
 use crate::{
     bindings,
@@ -18,7 +20,7 @@ use crate::{
             Registered,
             Rtnl, //
         },
-        xdp::features::XdpFeatures, //
+        xdp::XdpFeatures, //
     },
     prelude::*,
     types::Opaque, //
@@ -69,16 +71,18 @@ impl Setup<'_> {
         unsafe { (*self.dev).max_mtu = mtu };
     }
 
-    /// Adds and removes `IFF_*` flags, see [`flags`](super::flags).
+    /// Adds `set` to and removes `clear` from the `IFF_*` flags.
     #[inline]
-    pub fn update_flags(&mut self, set: u32, clear: u32) {
+    pub fn update_flags(&mut self, set: impl Into<Flags>, clear: impl Into<Flags>) {
+        let (set, clear) = (set.into().as_raw(), clear.into().as_raw());
         // SAFETY: As above.
         unsafe { (*self.dev).flags = ((*self.dev).flags & !clear) | set };
     }
 
-    /// Adds and removes private flags, see [`priv_flags`](super::priv_flags).
+    /// Adds `set` to and removes `clear` from the private flags.
     #[inline]
-    pub fn update_priv_flags(&mut self, set: u32, clear: u32) {
+    pub fn update_priv_flags(&mut self, set: impl Into<PrivFlags>, clear: impl Into<PrivFlags>) {
+        let (set, clear) = (set.into().as_raw(), clear.into().as_raw());
         // SAFETY: As above.
         unsafe { update_priv_flags(self.dev, set, clear) };
     }
@@ -86,43 +90,47 @@ impl Setup<'_> {
     /// Declares lockless transmit (`lltx`).
     #[inline]
     pub fn set_lltx(&mut self) {
-        // SAFETY: As above.
-        unsafe { bindings::netdev_set_lltx(self.dev) };
+        // SAFETY: As above; `lltx` is in the anonymous struct of the `priv_flags_fast` group.
+        unsafe { (*self.dev).__bindgen_anon_1.__bindgen_anon_1.set_lltx(1) };
     }
 
     /// Declares that transmitted net_iovs need no DMA mapping (`NETMEM_TX_NO_DMA`).
     #[inline]
     pub fn set_netmem_tx_no_dma(&mut self) {
-        // SAFETY: As above.
+        let mode = bindings::netmem_tx_mode_NETMEM_TX_NO_DMA as c_ulong;
+        // SAFETY: As in `set_lltx`.
         unsafe {
-            bindings::netdev_set_netmem_tx(self.dev, bindings::netmem_tx_mode_NETMEM_TX_NO_DMA)
+            (*self.dev)
+                .__bindgen_anon_1
+                .__bindgen_anon_1
+                .set_netmem_tx(mode)
         };
     }
 
     /// Returns the active features.
     #[inline]
-    pub fn features(&self) -> features::Features {
+    pub fn features(&self) -> Features {
         // SAFETY: As above.
-        unsafe { (*self.dev).features }
+        Features::from_raw(unsafe { (*self.dev).features })
     }
 
     /// Sets the active, user-changeable, encapsulation, MPLS and VLAN features.
     #[inline]
     pub fn set_features(
         &mut self,
-        features: features::Features,
-        hw: features::Features,
-        hw_enc: features::Features,
-        mpls: features::Features,
-        vlan: features::Features,
+        features: Features,
+        hw: Features,
+        hw_enc: Features,
+        mpls: Features,
+        vlan: Features,
     ) {
         // SAFETY: As above.
         unsafe {
-            (*self.dev).features = features;
-            (*self.dev).hw_features = hw;
-            (*self.dev).hw_enc_features = hw_enc;
-            (*self.dev).mpls_features = mpls;
-            (*self.dev).vlan_features = vlan;
+            (*self.dev).features = features.as_raw();
+            (*self.dev).hw_features = hw.as_raw();
+            (*self.dev).hw_enc_features = hw_enc.as_raw();
+            (*self.dev).mpls_features = mpls.as_raw();
+            (*self.dev).vlan_features = vlan.as_raw();
         }
     }
 
@@ -228,14 +236,14 @@ impl<T: Driver> Unregistered<T> {
         unsafe { bindings::netif_inherit_tso_max(self.as_raw(), from.as_raw()) };
     }
 
-    /// Sets the XDP features (`xdp_set_features_flag`), see [`crate::net::xdp::features`].
+    /// Sets the XDP features (`xdp_set_features_flag`).
     ///
     /// Only before registration: the function takes the instance lock, which no one else can
     /// hold on an unregistered device.
     #[inline]
     pub fn set_xdp_features(&mut self, features: XdpFeatures) {
         // SAFETY: The device is valid; its instance lock is free (the device is only ours).
-        unsafe { bindings::xdp_set_features_flag(self.as_raw(), features) };
+        unsafe { bindings::xdp_set_features_flag(self.as_raw(), features.as_raw()) };
     }
 }
 
