@@ -441,17 +441,17 @@ impl link::Driver for NetkitLink {
 }
 
 /// Drops a packet the transmit path cannot deliver and counts it.
-fn xmit_drop(dev: &DriverDevice<NetkitRs>, skb: SkBuff, reason: DropReason) -> TxStatus {
+fn xmit_drop(dev: &DriverDevice<NetkitRs>, skb: SkBuff<'_>, reason: DropReason) -> TxStatus {
     skb.drop_reason(reason);
     dev.tx_dropped_inc();
     TxStatus::Drop
 }
 
 /// The transmit path: hands the packet to the peer's receive path, or where the programs send it.
-fn xmit(
-    dev: &DriverDevice<NetkitRs>,
-    mut skb: SkBuff,
-    ctx: &TxContext,
+fn xmit<'a>(
+    dev: &'a DriverDevice<NetkitRs>,
+    mut skb: SkBuff<'a>,
+    ctx: &'a TxContext,
     bpf_ctx: &NetContext,
 ) -> TxStatus {
     let nk = dev.data();
@@ -585,7 +585,11 @@ impl dev::Driver for NetkitRs {
         Ok(())
     }
 
-    fn start_xmit(dev: &DriverDevice<Self>, skb: SkBuff, ctx: &TxContext) -> TxStatus {
+    fn start_xmit<'a>(
+        dev: &'a DriverDevice<Self>,
+        skb: SkBuff<'a>,
+        ctx: &'a TxContext,
+    ) -> TxStatus {
         bpf::with_net_context(|bpf_ctx| xmit(dev, skb, ctx, bpf_ctx))
     }
 

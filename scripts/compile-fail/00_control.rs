@@ -46,3 +46,13 @@ fn case() {}
 fn sets_priv_flags(dev: &mut dev::Setup<'_>) {
     dev.update_priv_flags(PrivFlag::NoQueue, PrivFlags::empty());
 }
+
+fn forwards<'a>(dev: &'a DriverDevice<Dummy>, mut skb: SkBuff<'a>, ctx: &'a TxContext) {
+    match dev.peer(ctx) {
+        Some(peer) => {
+            skb.set_dev(peer);
+            let _ = skb.netif_rx(ctx);
+        }
+        None => skb.drop_reason(DropReason::NotSpecified),
+    }
+}

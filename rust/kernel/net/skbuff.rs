@@ -13,6 +13,7 @@ use crate::{
     types::NotThreadSafe, //
 };
 use core::{
+    marker::PhantomData,
     mem::ManuallyDrop,
     ptr::NonNull, //
 };
@@ -56,32 +57,40 @@ pub enum DropReason {
 #[derive(Debug)]
 pub struct RxDropped;
 
-/// An owned socket buffer (`struct sk_buff`).
+/// An owned socket buffer (`struct sk_buff`), handed to a callback for its duration `'a`.
 ///
 /// It must be consumed explicitly: handed on (e.g. [`SkBuff::netif_rx`]) or freed with
 /// [`SkBuff::drop_reason`]. Dropping it implicitly is a build error, so no code path frees a
 /// packet without saying why.
 ///
+/// It cannot outlive the callback: `skb->dev` names a device the packet holds no reference
+/// on, valid only while the callback runs (see [`SkBuff::set_dev`]). `'a` is invariant, so a
+/// packet cannot be given a shorter-lived device by shortening its lifetime, and the type is
+/// neither `Send` nor `Sync`: the packet stays with the thread in that context.
+///
 /// # Invariants
 ///
-/// `skb` is a valid socket buffer this object owns (one reference).
-pub struct SkBuff {
+/// `skb` is a valid socket buffer this object owns (one reference); its `dev`, if set, is
+/// valid for `'a`.
+pub struct SkBuff<'a> {
     skb: NonNull<bindings::sk_buff>,
+    _a: PhantomData<*mut &'a ()>,
 }
 
-// SAFETY: An owned skb may move between threads.
-unsafe impl Send for SkBuff {}
-
-impl SkBuff {
-    /// Takes ownership of a socket buffer.
+impl<'a> SkBuff<'a> {
+    /// Takes ownership of a socket buffer for `'a`.
     ///
     /// # Safety
     ///
-    /// `skb` is valid and the caller gives up its reference to it.
+    /// `skb` is valid and the caller gives up its reference to it; `skb->dev`, if set, is valid
+    /// for `'a`.
     #[inline]
     pub unsafe fn from_raw(skb: NonNull<bindings::sk_buff>) -> Self {
         // INVARIANT: Per the safety requirements.
-        Self { skb }
+        Self {
+            skb,
+            _a: PhantomData,
+        }
     }
 
     /// Gives up ownership, returning the raw pointer.
@@ -195,11 +204,16 @@ impl SkBuff {
     }
 
     /// Sets the device the packet is on (`skb->dev`).
+    ///
+    /// The packet holds no reference on `dev`, which must therefore stay valid as long as the
+    /// packet can be used (`'a`), e.g. a peer found through the transmit path's [`TxContext`].
+    /// Once the packet is handed on, the core takes over: `__netif_rx()` drops packets for a
+    /// device that is not running, and unregistration flushes the backlog after closing it.
     #[inline]
-    pub fn set_dev(&mut self, dev: &Device) {
-        // SAFETY: Owned and valid by the type invariant. The skb holds no reference on the
-        // device: the core flushes packets queued for a device before freeing it.
-        // `dev` shares a union with `dev_scratch`, in the struct shared with the list links.
+    pub fn set_dev(&mut self, dev: &'a Device) {
+        // INVARIANT: `dev` is valid for `'a`.
+        // SAFETY: Owned and valid by the type invariant. `dev` shares a union with
+        // `dev_scratch`, in the struct shared with the list links.
         unsafe {
             (*self.raw())
                 .__bindgen_anon_1
@@ -253,7 +267,7 @@ impl SkBuff {
     }
 }
 
-impl Drop for SkBuff {
+impl Drop for SkBuff<'_> {
     #[inline(always)]
     fn drop(&mut self) {
         build_error!("an SkBuff must be consumed explicitly, e.g. with drop_reason()");

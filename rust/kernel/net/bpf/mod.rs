@@ -362,7 +362,7 @@ impl NetContext {
     /// redirect (`BPF_F_PEER`) hands the packet back for another round at tc ingress
     /// (`-EAGAIN`), which the transmit path is not: it is dropped.
     #[inline]
-    pub fn redirect(&self, skb: SkBuff, _tx: &TxContext) {
+    pub fn redirect(&self, skb: SkBuff<'_>, _tx: &TxContext) {
         let skb = skb.into_raw();
         // SAFETY: We pass our reference on unless `-EAGAIN` is returned; a BPF networking
         // context is set, as the type invariant guarantees, and so is the redirect target a
@@ -383,7 +383,7 @@ impl NetContext {
 /// call; the caller is in an RCU read-side section with migration disabled and a BPF
 /// networking context set.
 #[inline]
-unsafe fn run_skb(prog: *const bindings::bpf_prog, skb: &mut SkBuff) -> u32 {
+unsafe fn run_skb(prog: *const bindings::bpf_prog, skb: &mut SkBuff<'_>) -> u32 {
     let skb = skb.as_raw();
     // SAFETY: `skb` is ours and valid.
     unsafe { bindings::bpf_compute_data_pointers(skb) };

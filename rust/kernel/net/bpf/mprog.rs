@@ -344,7 +344,7 @@ impl<T: link::Driver> Bundle<T> {
     #[inline]
     pub fn run(
         &self,
-        skb: &mut SkBuff,
+        skb: &mut SkBuff<'_>,
         default: u32,
         next: u32,
         _ctx: &NetContext,

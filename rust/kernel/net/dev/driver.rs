@@ -109,8 +109,10 @@ pub trait Driver: Sized + Send + Sync + 'static {
     }
 
     /// Transmits a packet (`ndo_start_xmit`; RCU-bh, bottom halves disabled, no lock for an
-    /// `lltx` device).
-    fn start_xmit(dev: &DriverDevice<Self>, skb: SkBuff, ctx: &TxContext) -> TxStatus;
+    /// `lltx` device). The packet lives no longer than the call, `'a`, as do the devices that
+    /// `ctx` makes reachable (e.g. a peer).
+    fn start_xmit<'a>(dev: &'a DriverDevice<Self>, skb: SkBuff<'a>, ctx: &'a TxContext)
+        -> TxStatus;
 
     /// Returns the ifindex of the device this one is linked to, or 0 (`ndo_get_iflink`;
     /// RCU or RTNL). Not called before the device is registered (sysfs can ask then): the core
@@ -412,8 +414,9 @@ impl<T: Driver> Adapter<T> {
         skb: *mut bindings::sk_buff,
         dev: *mut bindings::net_device,
     ) -> bindings::netdev_tx_t {
-        // SAFETY: The core passes a device of this driver and an skb the callee now owns, with
-        // bottom halves disabled.
+        // SAFETY: The core passes a device of this driver and an skb the callee now owns, on
+        // that device (`skb->dev`, valid during the call), with bottom halves disabled for the
+        // call.
         let (dev, skb, ctx) = unsafe {
             (
                 Self::dev(dev),
