@@ -507,6 +507,8 @@ struct NetkitRs;
 impl dev::Driver for NetkitRs {
     type Data = Netkit;
 
+    const LOCK_CLASSES: &'static dev::LockClasses = kernel::netdev_lock_classes!();
+
     const QUEUE_MGMT_OPS: Option<&'static QueueMgmtOps<Self>> = Some(&QueueMgmtOps::new());
 
     fn setup(dev: &mut Setup<'_>) {

@@ -57,13 +57,11 @@ __rust_helper bool rust_helper_is_valid_ether_addr(const u8 *addr)
 	return is_valid_ether_addr(addr);
 }
 
-/*
- * One set of lockdep classes for all devices whose driver is written in Rust,
- * see netdev_lockdep_set_classes().
- */
-__rust_helper void rust_helper_netdev_lockdep_set_classes(struct net_device *dev)
+__rust_helper void
+rust_helper___netdev_lockdep_set_classes(struct net_device *dev,
+					 struct netdev_lockdep_keys *keys)
 {
-	netdev_lockdep_set_classes(dev);
+	__netdev_lockdep_set_classes(dev, keys);
 }
 
 __rust_helper void rust_helper_netdev_lock(struct net_device *dev)

@@ -39,6 +39,7 @@ mod driver;
 mod ether;
 mod features;
 mod flags;
+mod lock_classes;
 mod peer;
 mod priv_flags;
 mod setup;
@@ -64,6 +65,7 @@ pub use flags::{
     Flag,
     Flags, //
 };
+pub use lock_classes::LockClasses;
 pub use peer::RcuReader;
 pub use priv_flags::{
     PrivFlag,

@@ -11,6 +11,7 @@ use super::{
     setup::update_priv_flags,
     DriverDevice,
     Features,
+    LockClasses,
     Private,
     Setup,
     SockAddr,
@@ -80,6 +81,10 @@ pub trait Driver: Sized + Send + Sync + 'static {
 
     /// Initialises the private data of a newly allocated device.
     fn init_data() -> impl PinInit<Self::Data>;
+
+    /// The lockdep classes of the driver's devices: the driver's own set, from
+    /// [`netdev_lock_classes!`](crate::netdev_lock_classes).
+    const LOCK_CLASSES: &'static LockClasses;
 
     /// Called at registration, before the device is registered (`ndo_init`; RTNL).
     fn init(_dev: &Unregistered<Self>, _rtnl: &Rtnl) -> Result {
@@ -339,8 +344,9 @@ impl<T: Driver> Adapter<T> {
         // SAFETY: `ndo_init` runs under RTNL for a device of this driver that
         // `register_netdevice()` is registering, not yet visible to anyone else.
         let (dev, rtnl) = unsafe { (Unregistered::<T>::from_raw(dev), Rtnl::assume_held()) };
-        // SAFETY: The device is new and valid.
-        unsafe { bindings::netdev_lockdep_set_classes(dev.as_raw()) };
+        // SAFETY: The device is new and valid; the keys are static by the type invariant of
+        // `LockClasses`.
+        unsafe { bindings::__netdev_lockdep_set_classes(dev.as_raw(), T::LOCK_CLASSES.as_raw()) };
         if !T::HAS_INIT {
             return 0;
         }
