@@ -776,10 +776,8 @@ impl rtnl::Link for NetkitRs {
                 // As in C, failing to turn ARP on is not fatal.
                 let _ = peer.change_flags(peer.flags() & !Flag::NoArp, rtnl);
             }
-            if let Err(e) = rtnl::configure_link(&peer, rtnl) {
-                peer.unregister(rtnl);
-                return Err(e);
-            }
+            // From here on, dropping `peer` on an error unregisters it.
+            rtnl::configure_link(&peer, rtnl)?;
             Some(peer)
         } else {
             None
@@ -801,24 +799,14 @@ impl rtnl::Link for NetkitRs {
             dev.set_xdp_features(xdp::XdpFeatures::XSK);
         }
 
-        let dev = match dev.register(rtnl) {
-            Ok(dev) => dev,
-            Err(e) => {
-                if let Some(peer) = peer {
-                    peer.unregister(rtnl);
-                }
-                return Err(e);
-            }
-        };
+        let dev = dev.register(rtnl)?;
         dev.carrier_off();
         if cfg.mode == NETKIT_L2 {
             let _ = dev.change_flags(dev.flags() & !Flag::NoArp, rtnl);
         }
         if let Some(peer) = peer {
-            if let Err(e) = dev.pair(&peer, rtnl) {
-                peer.unregister(rtnl);
-                return Err(e);
-            }
+            dev.pair(&peer, rtnl)?;
+            peer.keep();
         }
         Ok(dev)
     }

@@ -17,8 +17,12 @@ fn sets_flags(dev: &Registered<'_, Dummy>, rtnl: &Rtnl) -> Result {
     dev.change_flags(Flags::empty(), rtnl)
 }
 
-fn undoes(peer: Registered<'_, Dummy>, rtnl: &Rtnl) {
-    peer.unregister(rtnl);
+fn undoes(peer: Registered<'_, Dummy>) {
+    peer.unregister();
+}
+
+fn keeps<'a>(peer: Registered<'a, Dummy>) -> &'a DriverDevice<Dummy> {
+    peer.keep()
 }
 
 fn peer_in_section(dev: &DriverDevice<Dummy>) -> bool {

@@ -111,7 +111,14 @@ impl Rtnl {
 /// happen. [`RtnlCell::get`] clones the data; a `Clone` implementation cannot reach the cell
 /// again, as that needs RTNL, which is held and not recursive.
 ///
+/// Unlike [`GlobalLockedBy`], which lends `&mut T` against `&mut` of the lock's guard, there is
+/// no `&mut` access: callbacks get a shared [`Rtnl`], and they nest on one thread under the
+/// same RTNL section (`newlink` registers, which calls `ndo_init` and the notifiers, each with
+/// its own `&Rtnl`), so a `&mut T` lent against `&Rtnl` could alias one lent to an outer
+/// callback. Access by value needs no such rule.
+///
 /// [`Cell`]: core::cell::Cell
+/// [`GlobalLockedBy`]: crate::sync::lock::GlobalLockedBy
 ///
 /// # Invariants
 ///
@@ -284,7 +291,7 @@ impl<'a, T: Driver> NewLink<'a, T> {
     /// returns an error after this succeeded, the device is unregistered before the core frees
     /// it.
     #[inline]
-    pub fn register(self, _rtnl: &'a Rtnl) -> Result<Registered<'a, T>> {
+    pub fn register(self, rtnl: &'a Rtnl) -> Result<Registered<'a, T>> {
         let ptr = self.dev.as_raw();
         // SAFETY: The device is valid and not registered by the type invariant; RTNL is held.
         to_result(unsafe { bindings::register_netdevice(ptr) })?;
@@ -292,7 +299,7 @@ impl<'a, T: Driver> NewLink<'a, T> {
         // `netdev_run_todo()` after RTNL, held for `'a`, is released.
         let dev = unsafe { DriverDevice::from_raw(ptr) };
         // SAFETY: Registered just now, in `newlink`.
-        Ok(unsafe { Registered::new(dev) })
+        Ok(unsafe { Registered::new(dev, rtnl) })
     }
 }
 
@@ -312,9 +319,20 @@ impl<T: Driver> DerefMut for NewLink<'_, T> {
     }
 }
 
-/// Proof that [`Link::newlink`] registered its device, made only by [`NewLink::register`].
+/// Proof that a device was registered in this [`Link::newlink`], made only by
+/// [`NewLink::register`] and [`NewDevice::register`](crate::net::dev::NewDevice::register).
+///
+/// It is also a guard: dropped, it unregisters the device, so a `newlink` that fails after
+/// registering a device (e.g. the peer, before its own device) leaves nothing behind. A device
+/// that stays is kept with [`Registered::keep`]; the adapter keeps the one `newlink` returns.
+///
+/// # Invariants
+///
+/// `dev` was registered in the RTNL section `'a`, in a `newlink` or `init` (where the core walks
+/// no device list), and `rtnl` proves that section.
 pub struct Registered<'a, T: Driver> {
     dev: &'a DriverDevice<T>,
+    rtnl: &'a Rtnl,
 }
 
 impl<'a, T: Driver> Registered<'a, T> {
@@ -325,8 +343,15 @@ impl<'a, T: Driver> Registered<'a, T> {
     /// `dev` was registered under the RTNL section `'a`, in a `newlink` or `init` (where the
     /// core walks no device list).
     #[inline]
-    pub(crate) unsafe fn new(dev: &'a DriverDevice<T>) -> Self {
-        Self { dev }
+    pub(crate) unsafe fn new(dev: &'a DriverDevice<T>, rtnl: &'a Rtnl) -> Self {
+        // INVARIANT: Per the safety requirements.
+        Self { dev, rtnl }
+    }
+
+    /// Keeps the device registered and returns it for as long as the RTNL proof.
+    #[inline]
+    pub fn keep(self) -> &'a DriverDevice<T> {
+        core::mem::ManuallyDrop::new(self).dev
     }
 
     /// Returns the registered device for as long as the RTNL proof given to `register`.
@@ -349,15 +374,21 @@ impl<'a, T: Driver> Registered<'a, T> {
         })
     }
 
-    /// Unregisters the device at once (`unregister_netdevice`), e.g. a peer when a later step
-    /// of `newlink` fails; does nothing if it is already being unregistered.
+    /// Unregisters the device at once (`unregister_netdevice`), as dropping the guard does;
+    /// does nothing if it is already being unregistered.
     ///
     /// Only a device registered here can be unregistered at once: a `dellink` queues the
     /// device, as the core walks the namespace's device list around it.
     #[inline]
-    pub fn unregister(self, rtnl: &Rtnl) {
-        // By the safety requirements of `new`, no device list walk is disturbed.
-        self.dev.unregister_now(rtnl);
+    pub fn unregister(self) {
+        drop(self);
+    }
+}
+
+impl<T: Driver> Drop for Registered<'_, T> {
+    fn drop(&mut self) {
+        // By the type invariant RTNL is held and no device list walk is disturbed.
+        self.dev.unregister_now(self.rtnl);
     }
 }
 
@@ -643,8 +674,12 @@ impl<T: Link> LinkAdapter<T> {
             )
         };
         let err = match T::newlink(new, &params, &mut extack, &rtnl) {
-            Ok(reg) if core::ptr::eq(reg.as_raw(), dev) && reg.is_registered() => return 0,
-            // The driver unregistered the device it registered, then reported success.
+            Ok(reg) if core::ptr::eq(reg.as_raw(), dev) && reg.is_registered() => {
+                reg.keep();
+                return 0;
+            }
+            // The driver unregistered the device it registered, or returned another, then
+            // reported success (the guard unregisters another).
             Ok(_) => {
                 crate::warn_on!(true);
                 EINVAL

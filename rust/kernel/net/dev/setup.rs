@@ -286,7 +286,7 @@ impl<'a, T: Driver> NewDevice<'a, T> {
     /// The result lives as long as the RTNL proof: a registered device is unregistered only
     /// under RTNL and freed only by `netdev_run_todo()` after RTNL is released.
     #[inline]
-    pub fn register(self, _rtnl: &'a Rtnl) -> Result<Registered<'a, T>> {
+    pub fn register(self, rtnl: &'a Rtnl) -> Result<Registered<'a, T>> {
         let ptr = self.ptr.as_ptr();
         // SAFETY: The device is valid, owned and has never been registered; RTNL is held.
         // On failure `self` is dropped, freeing the device as `register_netdevice` expects.
@@ -294,7 +294,7 @@ impl<'a, T: Driver> NewDevice<'a, T> {
         core::mem::forget(self);
         // SAFETY: The device was just registered and is set up by `T`, see above for the
         // lifetime; by the type invariant this is the `newlink` or `init` that allocated it.
-        Ok(unsafe { Registered::new(DriverDevice::from_raw(ptr)) })
+        Ok(unsafe { Registered::new(DriverDevice::from_raw(ptr), rtnl) })
     }
 }
 
