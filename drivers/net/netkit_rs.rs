@@ -36,13 +36,14 @@ use kernel::{
             Feature,
             Features,
             Flag,
-            Flags,
             IfName,
             NameAssign,
             Namespace,
             PrivFlag,
             PrivFlags,
             Setup,
+            SetupFlag,
+            SetupFlags,
             SockAddr,
             Stats64,
             TxStatus,
@@ -528,7 +529,7 @@ impl dev::Driver for NetkitRs {
 
         dev.ether_setup();
         dev.set_max_mtu(dev::ETH_MAX_MTU);
-        dev.update_flags(Flag::NoArp, Flags::empty());
+        dev.update_flags(SetupFlag::NoArp, SetupFlags::empty());
         dev.update_priv_flags(
             PrivFlag::LiveAddrChange | PrivFlag::PhonyHeadroom | PrivFlag::NoQueue,
             PrivFlags::empty(),
@@ -796,7 +797,7 @@ impl rtnl::Link for NetkitRs {
         }
         dev.data().configure(cfg.side(true));
         if cfg.pair == NETKIT_DEVICE_SINGLE {
-            dev.set_xdp_features(xdp::XdpFeatures::XSK);
+            dev.set_xdp_features(xdp::XdpFeatures::XSK)?;
         }
 
         let dev = dev.register(rtnl)?;

@@ -60,3 +60,7 @@ fn forwards<'a>(dev: &'a DriverDevice<Dummy>, mut skb: SkBuff<'a>, ctx: &'a TxCo
         None => skb.drop_reason(DropReason::NotSpecified),
     }
 }
+
+fn sets_noarp(dev: &mut dev::Setup<'_>) {
+    dev.update_flags(SetupFlag::NoArp, SetupFlags::empty());
+}

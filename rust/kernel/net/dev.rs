@@ -63,7 +63,9 @@ pub use features::{
 };
 pub use flags::{
     Flag,
-    Flags, //
+    Flags,
+    SetupFlag,
+    SetupFlags, //
 };
 pub use lock_classes::LockClasses;
 pub use peer::RcuReader;

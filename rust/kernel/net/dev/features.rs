@@ -164,6 +164,30 @@ impl Features {
     /// All encapsulation segmentation offloads (`NETIF_F_GSO_ENCAP_ALL`).
     pub const GSO_ENCAP_ALL: Self = Self(bindings::NETIF_F_GSO_ENCAP_ALL);
 
+    /// Features whose users call driver operations (`net_device_ops`, `xfrmdev_ops`,
+    /// `tlsdev_ops`, ...) that the abstractions do not provide, some without checking them:
+    /// `macvlan_open()` calls `ndo_dfwd_add_station` for `NETIF_F_HW_L2FW_DOFFLOAD`, the VLAN
+    /// core `ndo_vlan_rx_add_vid` for the filter features. `Setup::set_features` drops them.
+    pub const NEED_DRIVER_OPS: Self = Self(
+        bit(bindings::NETIF_F_HW_VLAN_CTAG_FILTER_BIT)
+            | bit(bindings::NETIF_F_HW_VLAN_STAG_FILTER_BIT)
+            | bit(bindings::NETIF_F_FSO_BIT)
+            | bit(bindings::NETIF_F_FCOE_CRC_BIT)
+            | bit(bindings::NETIF_F_NTUPLE_BIT)
+            | bit(bindings::NETIF_F_HW_L2FW_DOFFLOAD_BIT)
+            | bit(bindings::NETIF_F_HW_TC_BIT)
+            | bit(bindings::NETIF_F_HW_ESP_BIT)
+            | bit(bindings::NETIF_F_HW_ESP_TX_CSUM_BIT)
+            | bit(bindings::NETIF_F_RX_UDP_TUNNEL_PORT_BIT)
+            | bit(bindings::NETIF_F_HW_TLS_TX_BIT)
+            | bit(bindings::NETIF_F_HW_TLS_RX_BIT)
+            | bit(bindings::NETIF_F_HW_MACSEC_BIT)
+            | bit(bindings::NETIF_F_HW_HSR_TAG_INS_BIT)
+            | bit(bindings::NETIF_F_HW_HSR_TAG_RM_BIT)
+            | bit(bindings::NETIF_F_HW_HSR_FWD_BIT)
+            | bit(bindings::NETIF_F_HW_HSR_DUP_BIT),
+    );
+
     /// The set with the bits of `bits` (a `netdev_features_t` from the core).
     #[inline]
     pub(crate) const fn from_raw(bits: u64) -> Self {

@@ -66,6 +66,36 @@ const _: () = assert!(
     "`Flag` must name every flag of `enum net_device_flags`"
 );
 
+impl_flags!(
+    /// A set of device flags a driver may set or clear in
+    /// [`Setup::update_flags`](super::Setup::update_flags).
+    ///
+    /// Not all of [`Flag`]: the core reads some as what the device is. With `IFF_LOOPBACK`, IPv6
+    /// takes the device for its namespace's loopback and keeps pointers to it, without a
+    /// reference, in its null routes.
+    #[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+    pub struct SetupFlags(u32);
+
+    /// A device flag a driver may set or clear in `setup` (`IFF_*`).
+    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+    pub enum SetupFlag {
+        /// The broadcast address is valid (`IFF_BROADCAST`).
+        Broadcast = bindings::net_device_flags_IFF_BROADCAST,
+        /// No ARP protocol (`IFF_NOARP`).
+        NoArp = bindings::net_device_flags_IFF_NOARP,
+        /// Supports multicast (`IFF_MULTICAST`).
+        Multicast = bindings::net_device_flags_IFF_MULTICAST,
+    }
+);
+
+impl SetupFlags {
+    /// The set as bits of `net_device::flags`.
+    #[inline]
+    pub(crate) const fn as_raw(self) -> u32 {
+        self.0
+    }
+}
+
 impl Flags {
     /// The set with the bits of `bits` (`net_device::flags`).
     #[inline]

@@ -8,9 +8,9 @@ use super::{
     Driver,
     DriverDevice,
     Features,
-    Flags,
     IfName,
     PrivFlags,
+    SetupFlags,
 };
 use crate::{
     bindings,
@@ -73,7 +73,7 @@ impl Setup<'_> {
 
     /// Adds `set` to and removes `clear` from the `IFF_*` flags.
     #[inline]
-    pub fn update_flags(&mut self, set: impl Into<Flags>, clear: impl Into<Flags>) {
+    pub fn update_flags(&mut self, set: impl Into<SetupFlags>, clear: impl Into<SetupFlags>) {
         let (set, clear) = (set.into().as_raw(), clear.into().as_raw());
         // SAFETY: As above.
         unsafe { (*self.dev).flags = ((*self.dev).flags & !clear) | set };
@@ -114,7 +114,8 @@ impl Setup<'_> {
         Features::from_raw(unsafe { (*self.dev).features })
     }
 
-    /// Sets the active, user-changeable, encapsulation, MPLS and VLAN features.
+    /// Sets the active, user-changeable, encapsulation, MPLS and VLAN features, without
+    /// [`Features::NEED_DRIVER_OPS`].
     #[inline]
     pub fn set_features(
         &mut self,
@@ -124,13 +125,14 @@ impl Setup<'_> {
         mpls: Features,
         vlan: Features,
     ) {
+        let allowed = !Features::NEED_DRIVER_OPS;
         // SAFETY: As above.
         unsafe {
-            (*self.dev).features = features.as_raw();
-            (*self.dev).hw_features = hw.as_raw();
-            (*self.dev).hw_enc_features = hw_enc.as_raw();
-            (*self.dev).mpls_features = mpls.as_raw();
-            (*self.dev).vlan_features = vlan.as_raw();
+            (*self.dev).features = (features & allowed).as_raw();
+            (*self.dev).hw_features = (hw & allowed).as_raw();
+            (*self.dev).hw_enc_features = (hw_enc & allowed).as_raw();
+            (*self.dev).mpls_features = (mpls & allowed).as_raw();
+            (*self.dev).vlan_features = (vlan & allowed).as_raw();
         }
     }
 
@@ -238,12 +240,20 @@ impl<T: Driver> Unregistered<T> {
 
     /// Sets the XDP features (`xdp_set_features_flag`).
     ///
+    /// Fails with `EINVAL` for features beyond [`XdpFeatures::XSK`]: the others promise
+    /// operations the abstractions do not provide (the devmap calls `ndo_xdp_xmit` and uses
+    /// a transmit queue it allocates only for devices that have it).
+    ///
     /// Only before registration: the function takes the instance lock, which no one else can
     /// hold on an unregistered device.
     #[inline]
-    pub fn set_xdp_features(&mut self, features: XdpFeatures) {
+    pub fn set_xdp_features(&mut self, features: XdpFeatures) -> Result {
+        if !XdpFeatures::XSK.contains_all(features) {
+            return Err(EINVAL);
+        }
         // SAFETY: The device is valid; its instance lock is free (the device is only ours).
         unsafe { bindings::xdp_set_features_flag(self.as_raw(), features.as_raw()) };
+        Ok(())
     }
 }
 
