@@ -370,7 +370,7 @@ impl<'a, T: Driver> Registered<'a, T> {
         // SAFETY: The device is valid and RTNL is held; `newlink` runs with no lock of the
         // device held (`rtnl_newlink_create()` takes the ops lock only after it).
         to_result(unsafe {
-            bindings::dev_change_flags(self.dev.as_raw(), flags.as_raw(), core::ptr::null_mut())
+            bindings::dev_change_flags(self.dev.as_raw(), u32::from(flags), core::ptr::null_mut())
         })
     }
 

@@ -71,12 +71,6 @@ impl XdpFeatures {
     pub(crate) const fn from_raw(bits: u32) -> Self {
         Self(bits)
     }
-
-    /// The set as an `xdp_features_t`.
-    #[inline]
-    pub(crate) const fn as_raw(self) -> u32 {
-        self.0
-    }
 }
 
 /// What an `ndo_bpf` request asks for.

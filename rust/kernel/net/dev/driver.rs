@@ -528,7 +528,10 @@ impl<T: Driver> Adapter<T> {
         features: bindings::netdev_features_t,
     ) -> bindings::netdev_features_t {
         // SAFETY: A device of this driver, valid during the call.
-        T::features_check(unsafe { Self::dev(dev) }, Features::from_raw(features)).as_raw()
+        u64::from(T::features_check(
+            unsafe { Self::dev(dev) },
+            Features::from_raw(features),
+        ))
     }
 
     /// Called by the core as `net_device_ops::ndo_bpf`.

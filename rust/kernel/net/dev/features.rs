@@ -193,10 +193,4 @@ impl Features {
     pub(crate) const fn from_raw(bits: u64) -> Self {
         Self(bits)
     }
-
-    /// The set as a `netdev_features_t`.
-    #[inline]
-    pub(crate) const fn as_raw(self) -> u64 {
-        self.0
-    }
 }

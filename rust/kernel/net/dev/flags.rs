@@ -88,24 +88,10 @@ impl_flags!(
     }
 );
 
-impl SetupFlags {
-    /// The set as bits of `net_device::flags`.
-    #[inline]
-    pub(crate) const fn as_raw(self) -> u32 {
-        self.0
-    }
-}
-
 impl Flags {
     /// The set with the bits of `bits` (`net_device::flags`).
     #[inline]
     pub(crate) const fn from_raw(bits: u32) -> Self {
         Self(bits)
-    }
-
-    /// The set as `net_device::flags`.
-    #[inline]
-    pub(crate) const fn as_raw(self) -> u32 {
-        self.0
     }
 }

@@ -35,11 +35,3 @@ impl_flags!(
         NoQueue = bindings::netdev_priv_flags_IFF_NO_QUEUE,
     }
 );
-
-impl PrivFlags {
-    /// The set as bits of `net_device::priv_flags`.
-    #[inline]
-    pub(crate) const fn as_raw(self) -> u32 {
-        self.0
-    }
-}

@@ -74,7 +74,7 @@ impl Setup<'_> {
     /// Adds `set` to and removes `clear` from the `IFF_*` flags.
     #[inline]
     pub fn update_flags(&mut self, set: impl Into<SetupFlags>, clear: impl Into<SetupFlags>) {
-        let (set, clear) = (set.into().as_raw(), clear.into().as_raw());
+        let (set, clear) = (u32::from(set.into()), u32::from(clear.into()));
         // SAFETY: As above.
         unsafe { (*self.dev).flags = ((*self.dev).flags & !clear) | set };
     }
@@ -82,7 +82,7 @@ impl Setup<'_> {
     /// Adds `set` to and removes `clear` from the private flags.
     #[inline]
     pub fn update_priv_flags(&mut self, set: impl Into<PrivFlags>, clear: impl Into<PrivFlags>) {
-        let (set, clear) = (set.into().as_raw(), clear.into().as_raw());
+        let (set, clear) = (u32::from(set.into()), u32::from(clear.into()));
         // SAFETY: As above.
         unsafe { update_priv_flags(self.dev, set, clear) };
     }
@@ -128,11 +128,11 @@ impl Setup<'_> {
         let allowed = !Features::NEED_DRIVER_OPS;
         // SAFETY: As above.
         unsafe {
-            (*self.dev).features = (features & allowed).as_raw();
-            (*self.dev).hw_features = (hw & allowed).as_raw();
-            (*self.dev).hw_enc_features = (hw_enc & allowed).as_raw();
-            (*self.dev).mpls_features = (mpls & allowed).as_raw();
-            (*self.dev).vlan_features = (vlan & allowed).as_raw();
+            (*self.dev).features = u64::from(features & allowed);
+            (*self.dev).hw_features = u64::from(hw & allowed);
+            (*self.dev).hw_enc_features = u64::from(hw_enc & allowed);
+            (*self.dev).mpls_features = u64::from(mpls & allowed);
+            (*self.dev).vlan_features = u64::from(vlan & allowed);
         }
     }
 
@@ -252,7 +252,7 @@ impl<T: Driver> Unregistered<T> {
             return Err(EINVAL);
         }
         // SAFETY: The device is valid; its instance lock is free (the device is only ours).
-        unsafe { bindings::xdp_set_features_flag(self.as_raw(), features.as_raw()) };
+        unsafe { bindings::xdp_set_features_flag(self.as_raw(), u32::from(features)) };
         Ok(())
     }
 }
