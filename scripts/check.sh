@@ -25,7 +25,7 @@ step() { # step name command...
 checkpatch() {
 	"$TREE/scripts/checkpatch.pl" --quiet --no-tree --strict \
 		--ignore FILE_PATH_CHANGES,EMBEDDED_FILENAME \
-		"$REPO"/patches/*.patch
+		"$REPO"/patches/*.patch "$REPO"/patches/test/*.patch
 }
 
 # No unsafe and no raw bindings in the driver: all of that belongs in the

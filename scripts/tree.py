@@ -130,8 +130,19 @@ def repo_files():
     return sorted(f for f in files if os.path.isfile(os.path.join(REPO, f)))
 
 
+def test_kernel():
+    """The test kernels (configs/test.config, also the sanitizer ones) get
+    patches/test/ too: test fixtures, not part of the netkit series."""
+    return "test" in os.environ.get("NK_CONFIGS", "base test btf").split()
+
+
 def series():
-    pdir = os.path.join(REPO, "patches")
+    """The patch files to apply, in order."""
+    return _series("patches") + (_series("patches/test") if test_kernel() else [])
+
+
+def _series(subdir):
+    pdir = os.path.join(REPO, subdir)
     lst = _read(os.path.join(pdir, "series"))
     if lst is None:
         return []
@@ -139,7 +150,7 @@ def series():
              if l.strip() and not l.startswith("#")]
     for n in names:
         if not os.path.isfile(os.path.join(pdir, n)):
-            die(f"patches/series names missing patch {n}")
+            die(f"{subdir}/series names missing patch {n}")
     return [os.path.join(pdir, n) for n in names]
 
 
