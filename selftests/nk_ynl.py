@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""The ynl command line tool for the rt-link family, without its start-up cost.
+"""The ynl command line tool (default: the rt-link family) without its start-up cost.
 
 usage: nk_ynl.py KSRC info IFNAME      the device's link attributes on one line
        nk_ynl.py KSRC serve FIFO        answer requests until "quit" (see below)
@@ -59,7 +59,9 @@ def run(args):
         if args[0] == "info":
             info(args[1])
         else:
-            sys.argv = [CLI, "--no-schema", "--spec", SPEC] + args
+            # rt-link unless the request names its family or spec.
+            spec = [] if {"--family", "--spec"} & set(args) else ["--spec", SPEC]
+            sys.argv = [CLI, "--no-schema"] + spec + args
             runpy.run_path(CLI, run_name="__main__")
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else 1
