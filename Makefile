@@ -30,10 +30,17 @@ export NK_CMD := $(value CMD)
 # netkit_rs pass a suite adds it here.
 # The BPF ones are test_progs tests (scripts/test-progs.sh builds them).
 UPSTREAM_BPF := tc_netkit tc_redirect
-UPSTREAM_rs := nk_qlease link_netns ynl_rt_link $(UPSTREAM_BPF)
-UPSTREAM_c := nk_qlease link_netns ynl_rt_link $(UPSTREAM_BPF)
+UPSTREAM_rs := nk_qlease link_netns ynl_rt_link psp $(UPSTREAM_BPF)
+UPSTREAM_c := nk_qlease link_netns ynl_rt_link psp $(UPSTREAM_BPF)
 UPSTREAM ?= $(UPSTREAM_$(IMPL))
 export UPSTREAM
+# Cases an upstream suite must report (name, or prefix ending in "."):
+# psp.py runs its netkit cases only if its netkit environment comes up, and
+# says nothing when it does not.
+EXPECT_CASES_psp := $(addprefix upstream.psp.psp.,_assoc_check_list \
+	data_basic_send_netkit_psp_assoc. _key_rotation_notify_multi_ns_netkit \
+	_dev_change_notify_multi_ns_netkit _psp_dev_get_check_netkit_psp_assoc \
+	_dev_assoc_no_nsid _psp_dev_assoc_cleanup_on_netkit_del)
 # pair.sh's create/delete cycles: 200 in make test, 50 in make test-quick,
 # 10000 in make soak.
 NK_CYCLES ?= 200
@@ -74,7 +81,8 @@ test: build
 	ln -sfn $$out $(NETKIT_RS_CACHE)/results/latest; \
 	python3 $(REPO)/scripts/report.py $$out --expect-kunit $(KUNIT_SUITES) \
 		$(if $(filter 0,$(KSELFTESTS)),,--expect-suite kselftest) \
-		--expect-suite $(addprefix upstream.,$(UPSTREAM))
+		--expect-suite $(addprefix upstream.,$(UPSTREAM)) \
+		$(addprefix --expect-case ,$(foreach u,$(UPSTREAM),$(EXPECT_CASES_$(u))))
 
 # The edit-build-test loop: KUnit, the parity check and smoke runs of the
 # pair and lease suites (50 create/delete cycles), no upstream suite.

@@ -89,4 +89,22 @@ if [ $# = 0 ]; then
 	if grep -q '^CONFIG_DEBUG_INFO_BTF=y' "$TREE/.config"; then
 		bash "$REPO/scripts/test-progs.sh"
 	fi
+	# A kernel with PSP (the test kernel) also gets what upstream's
+	# drivers/net/psp.py needs: its responder (YNL C, psp family) and the
+	# BPF objects of its netkit environment (NetDrvContEnv), built as the
+	# upstream Makefiles build them but without their other programs.
+	if grep -q '^CONFIG_INET_PSP=y' "$TREE/.config"; then
+		d=$TREE/tools/testing/selftests/drivers/net
+		make -s -C "$y/generated" psp-user.o
+		gcc -O2 -I"$TREE/usr/include" -I"$y/lib" -I"$y/generated" \
+			-o "$d/psp_responder" "$d/psp_responder.c" \
+			"$y/generated/psp-user.o" "$y/lib/ynl.a"
+		# shellcheck disable=SC2046 # word splitting intended
+		for p in nk_forward nk_primary_rx_redirect; do
+			"clang$LLVM_SUFFIX" -O2 -g --target=bpf \
+				-I"$TREE/tools/testing/selftests/bpf" -I"$TREE/usr/include" \
+				-I"$TREE/tools/testing/selftests/bpf/netkit_rs/include" \
+				$(clang_sys_includes) -c "$d/hw/$p.bpf.c" -o "$d/hw/$p.bpf.o"
+		done
+	fi
 fi

@@ -81,6 +81,9 @@ upstream_cmd() {
 	case $1 in
 	nk_qlease) echo "$ST/net ./nk_qlease.py" ;;
 	link_netns) echo "$ST/net ./link_netns.py" ;;
+	# netdevsim mode; its netkit cases need NetDrvContEnv's BPF objects
+	# (built by scripts/build.sh).
+	psp) echo "$ST/drivers/net ./psp.py" ;;
 	ynl_rt_link) echo "$TREE/tools/net/ynl/tests ./rt-link" ;;
 	# Upstream's BPF test_progs, built by scripts/test-progs.sh.
 	tc_netkit | tc_redirect)

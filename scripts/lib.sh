@@ -16,6 +16,13 @@ KBUILD_ARGS=(LLVM=$LLVM_SUFFIX RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
 	     RUSTFMT=/usr/bin/rustfmt CLIPPY_DRIVER=/usr/bin/clippy-driver
 	     BINDGEN="$HOME/.cargo/bin/bindgen")
 
+# Clang's default include directories, as -idirafter options: a BPF
+# target's own headers lack asm/ and sys/ (upstream's get_sys_includes).
+clang_sys_includes() {
+	"clang$LLVM_SUFFIX" -v -E - </dev/null 2>&1 |
+		sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }'
+}
+
 die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
 
 kmake() {

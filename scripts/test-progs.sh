@@ -33,8 +33,7 @@ make -s -C "$TREE/tools/lib/bpf" -j"$(nproc)" OUTPUT="$OUT/libbpf/" \
 # The BPF objects the selected tests' skeletons embed.
 skels=$(cd "$SB/prog_tests" &&
 	sed -n 's/^#include "\(.*\)\.skel\.h"/\1/p' "${TEST_SRCS[@]}" | sort -u)
-sys_includes=$($CLANG -v -E - </dev/null 2>&1 |
-	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
+sys_includes=$(clang_sys_includes)
 for s in $skels; do
 	src=$SB/progs/$s.c obj=$OUT/obj/$s.bpf.o skel=$OUT/$s.skel.h
 	[ "$skel" -nt "$src" ] && continue
