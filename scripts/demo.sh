@@ -68,7 +68,9 @@ echo "detached: traffic flows again"
 run ping -c 1 -q 10.10.0.2 | sed -n '/transmitted/p'
 
 say "netdevsim stands in for a NIC (with the test fixture's DMA device) and lends rx queue 1"
-run modprobe netdevsim dma=1
+run modprobe netdevsim
+echo '$ echo Y > /sys/module/netdevsim/parameters/dma  # the test fixture'
+echo Y > /sys/module/netdevsim/parameters/dma
 echo '$ echo "7 1 4" > /sys/bus/netdevsim/new_device  # device 7: 1 port, 4 queues'
 echo "7 1 4" > /sys/bus/netdevsim/new_device
 for _ in $(seq 100); do
@@ -103,6 +105,7 @@ exec {zin}> "$work/zcrx.in"
 for _ in $(seq 100); do [ -s "$work/zcrx.out" ] && break; sleep 0.1; done
 echo "\$ nk_zcrx $nks 1  # IORING_REGISTER_ZCRX_IFQ on nks queue 1"
 cat "$work/zcrx.out"
+grep -q '^zcrx ' "$work/zcrx.out" || { echo "error: the registration failed"; exit 1; }
 echo "queue-get from the netdevsim side: the provider is there"
 netdev queue-get "{\"ifindex\": $nsimidx, \"id\": 1, \"type\": \"rx\"}"
 echo "queue-get from the netkit side reports the physical queue's provider"

@@ -52,7 +52,7 @@ SPLAT = re.compile("|".join(SPLATS))
 class Report:
     def __init__(self):
         self.lines = []
-        self.names = []
+        self.passed_names, self.skipped_names = [], []
         self.passed = self.failed = self.skipped = 0
 
     def add(self, ok, name, directive=None, diag=()):
@@ -63,13 +63,14 @@ class Report:
         if directive:
             line += f" # {directive}"
         self.lines.append(line)
-        self.names.append(name)
         if not ok:
             self.failed += 1
         elif skip:
             self.skipped += 1
+            self.skipped_names.append(name)
         else:
             self.passed += 1
+            self.passed_names.append(name)
 
     def lines_results(self):
         return [l for l in self.lines if not l.startswith("#")]
@@ -158,9 +159,10 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--expect-kunit", nargs="*", action="extend", default=[])
     ap.add_argument("--expect-suite", nargs="*", action="extend", default=[])
-    # Cases a suite may drop without a result of theirs (upstream's psp.py
-    # runs its netkit cases only if its netkit environment came up): the
-    # name of one reported result, or a prefix of it ending in ".".
+    # Cases that must pass, not only run (upstream's psp.py drops or skips
+    # its netkit cases if its netkit environment does not come up): the name
+    # of a result, or a prefix ending in "." of results of which at least
+    # one passed and none was skipped (failures fail anyway).
     ap.add_argument("--expect-case", nargs="*", action="extend", default=[])
     args = ap.parse_args()
     out = args.out
@@ -200,8 +202,10 @@ def main():
         if s not in names:
             rep.add(False, s, diag=["suite did not run"])
     for c in args.expect_case:
-        if not any(n == c or c.endswith(".") and n.startswith(c) for n in rep.names):
-            rep.add(False, c, diag=["case did not run"])
+        def named(n, c=c):
+            return n == c or (c.endswith(".") and n.startswith(c))
+        if not any(map(named, rep.passed_names)) or any(map(named, rep.skipped_names)):
+            rep.add(False, c, diag=["case did not pass (missing or skipped)"])
 
     log = (read(os.path.join(out, "dmesg.txt")) or "") + \
           (read(os.path.join(out, "console.log")) or "")

@@ -15,6 +15,7 @@ DMA device of a leased queue is the physical queue's."""
 import errno
 import fcntl
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -54,6 +55,7 @@ from lease import (  # noqa: E402
 
 NK_ZCRX = str(Path(__file__).resolve().parent / "nk_zcrx")
 NSIM_DMA = "/sys/module/netdevsim/parameters/dma"
+BUFINFO = "/sys/kernel/debug/dma_buf/bufinfo"
 # <linux/udmabuf.h>: _IOW('u', 0x42, struct udmabuf_create)
 UDMABUF_CREATE = 0x40187542
 UDMABUF_FLAGS_CLOEXEC = 1
@@ -145,6 +147,7 @@ class Pod:
         no reference on the DMA device (see test_remove_phys_bound)."""
         self.delete()
         self.nl.sock.close()
+        wait_dmabufs_detached()
 
 
 class Zcrx:
@@ -156,6 +159,9 @@ class Zcrx:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True)
         self.line = self.proc.stdout.readline().strip()
+        if not self.registered():
+            # Its error, for the message of a failed check.
+            self.line += self.proc.stderr.read().strip()
 
     def registered(self):
         return self.line.startswith("zcrx ")
@@ -171,6 +177,22 @@ def zcrx_status(netns, ifindex, queue):
     z = Zcrx(netns, ifindex, queue)
     ksft_true(not z.registered(), f"zcrx on {ifindex}/{queue} refused")
     return z.close()[0]
+
+
+def wait_dmabufs_detached(timeout=60):
+    """A binding is freed from a work item after its socket closes, and
+    only then detaches from netdevsim's device: wait until no dma-buf is."""
+    if not os.path.exists(BUFINFO):
+        cmd("mount -t debugfs none /sys/kernel/debug", fail=False)
+    attached = re.compile(r"^\tnetdevsim\d+$", re.M)
+    end = time.time() + timeout
+    while True:
+        with open(BUFINFO, encoding="utf-8") as f:
+            if not attached.search(f.read()):
+                return
+        if time.time() > end:
+            raise AssertionError("a dma-buf is still attached to netdevsim")
+        time.sleep(0.1)
 
 
 def wait_released(nl, nsim, qid, attr, timeout=60):
@@ -281,9 +303,12 @@ def test_delete_netkit_bound(_ns) -> None:
     nl = NetdevFamily()
     q1 = pod.lease(nsim, 1)
     q2 = pod.lease(nsim, 2)
-    ksft_true(isinstance(pod.bind_rx(q1), int), "bind-rx")
+    binding = pod.bind_rx(q1)
+    ksft_true(isinstance(binding, int), f"bind-rx: {binding}")
     z = Zcrx(pod.netns, pod.peer, q2)
     ksft_true(z.registered(), f"zcrx: {z.line}")
+    ksft_eq(phys_queue(nl, nsim, 1).get("dmabuf"), binding)
+    ksft_in("io-uring", phys_queue(nl, nsim, 2))
 
     pod.delete()
     ksft_eq(netkit_links(ns=pod.netns.name), [])
@@ -299,6 +324,10 @@ def test_delete_netkit_bound(_ns) -> None:
     binding = again.bind_rx(again.lease(nsim, 1))
     ksft_true(isinstance(binding, int), f"bind-rx after the delete: {binding}")
     ksft_eq(phys_queue(nl, nsim, 1).get("dmabuf"), binding)
+    z = Zcrx(again.netns, again.peer, again.lease(nsim, 2))
+    ksft_true(z.registered(), f"zcrx after the delete: {z.line}")
+    ksft_in("io-uring", phys_queue(nl, nsim, 2))
+    ksft_eq(z.close()[0], 0)
 
 
 def test_remove_phys_bound(_ns) -> None:
@@ -315,9 +344,13 @@ def test_remove_phys_bound(_ns) -> None:
     defer(nsimdev.remove)
     pod = Pod()
     defer(pod.close)
-    ksft_true(isinstance(pod.bind_rx(pod.lease(nsim, 1)), int), "bind-rx")
+    binding = pod.bind_rx(pod.lease(nsim, 1))
+    ksft_true(isinstance(binding, int), f"bind-rx: {binding}")
     z = Zcrx(pod.netns, pod.peer, pod.lease(nsim, 2))
     ksft_true(z.registered(), f"zcrx: {z.line}")
+    nl = NetdevFamily()
+    ksft_eq(phys_queue(nl, nsim, 1).get("dmabuf"), binding)
+    ksft_in("io-uring", phys_queue(nl, nsim, 2))
 
     nsimdev.remove_nsim(nsim)
     ksft_eq(netkit_links(ns=pod.netns.name), [])
@@ -331,10 +364,12 @@ def test_remove_nsim_zcrx(_ns) -> None:
     a lease takes the netkit pair down with it; the ring, which holds the DMA
     device, closes afterwards without trouble."""
     nsimdev, nsim = nsim_dev(2)
+    defer(nsimdev.remove)
     pod = Pod()
     defer(pod.close)
     z = Zcrx(pod.netns, pod.peer, pod.lease(nsim, 1))
     ksft_true(z.registered(), f"zcrx: {z.line}")
+    ksft_in("io-uring", phys_queue(NetdevFamily(), nsim, 1))
 
     nsimdev.remove()
     ksft_eq(netkit_links(ns=pod.netns.name), [])
