@@ -111,9 +111,11 @@ class Pod:
         with NetNSEnter(self.netns.name):
             self.nl = NetdevFamily()
         self.nsid = init_nsid(self.netns)
+        self.phys = set()  # the netdevsim devices it leased from
 
     def lease(self, nsim, phys_q):
         """Leases the physical queue to the peer; returns the netkit queue."""
+        self.phys.add(f"netdevsim{nsim.nsimdev.addr}")
         return lease(self.nl, self.peer, nsim.ifindex, phys_q, self.nsid)
 
     def queue(self, queue):
@@ -147,7 +149,7 @@ class Pod:
         no reference on the DMA device (see test_remove_phys_bound)."""
         self.delete()
         self.nl.sock.close()
-        wait_dmabufs_detached()
+        wait_dmabufs_detached(self.phys)
 
 
 class Zcrx:
@@ -179,19 +181,20 @@ def zcrx_status(netns, ifindex, queue):
     return z.close()[0]
 
 
-def wait_dmabufs_detached(timeout=60):
+def wait_dmabufs_detached(devices, timeout=60):
     """A binding is freed from a work item after its socket closes, and
-    only then detaches from netdevsim's device: wait until no dma-buf is."""
+    only then detaches from its DMA device: wait until no dma-buf is
+    attached to any of these netdevsim devices."""
     if not os.path.exists(BUFINFO):
         cmd("mount -t debugfs none /sys/kernel/debug", fail=False)
-    attached = re.compile(r"^\tnetdevsim\d+$", re.M)
     end = time.time() + timeout
     while True:
         with open(BUFINFO, encoding="utf-8") as f:
-            if not attached.search(f.read()):
-                return
+            attached = set(re.findall(r"^\t(netdevsim\d+)$", f.read(), re.M))
+        if not attached & devices:
+            return
         if time.time() > end:
-            raise AssertionError("a dma-buf is still attached to netdevsim")
+            raise AssertionError(f"dma-bufs still attached to {attached & devices}")
         time.sleep(0.1)
 
 
