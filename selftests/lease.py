@@ -304,26 +304,31 @@ def test_remove_phys_under_load(_ns) -> None:
         del netns
 
 
-def main() -> None:
-    if len(sys.argv) == 6 and sys.argv[1] == "--lease":
-        # Helper mode: lease from the namespace this process runs in.
-        dev, phys, queue, nsid = (int(a) for a in sys.argv[2:])
-        print(lease(NetdevFamily(), dev, phys, queue, nsid))
-        return
+def run(cases) -> None:
+    """Runs the cases (each gets a namespace) and exits with their result."""
     # NetdevSimDev settles udev with a 20 s limit: let the events of earlier
     # tests (pair.sh's create/delete cycles) drain first.
     cmd("udevadm settle --timeout=600", timeout=610)
     ns = NetNS()
     cmd(f"ip netns attach {INIT_NS} 1")
     try:
-        ksft_run([test_xsk_copy_bind_proxied,
-                  test_xsk_zerocopy_errors,
-                  test_single_xdp_features,
-                  test_rmmod_with_leases,
-                  test_remove_phys_under_load], args=(ns,))
+        ksft_run(cases, args=(ns,))
     finally:
         cmd(f"ip netns del {INIT_NS}", fail=False)
     ksft_exit()
+
+
+def main() -> None:
+    if len(sys.argv) == 6 and sys.argv[1] == "--lease":
+        # Helper mode: lease from the namespace this process runs in.
+        dev, phys, queue, nsid = (int(a) for a in sys.argv[2:])
+        print(lease(NetdevFamily(), dev, phys, queue, nsid))
+        return
+    run([test_xsk_copy_bind_proxied,
+         test_xsk_zerocopy_errors,
+         test_single_xdp_features,
+         test_rmmod_with_leases,
+         test_remove_phys_under_load])
 
 
 if __name__ == "__main__":

@@ -26,8 +26,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "net"))
 
 # pylint: disable=wrong-import-position,import-error
 from lib.py import (  # noqa: E402
-    ksft_run,
-    ksft_exit,
     ksft_eq,
     ksft_in,
     ksft_not_in,
@@ -45,12 +43,12 @@ from lib.py import (  # noqa: E402
     ip,
 )
 from lease import (  # noqa: E402
-    INIT_NS,
     create_pair,
     init_nsid,
     lease,
     netkit_links,
     phys_queue,
+    run,
 )
 
 NK_ZCRX = str(Path(__file__).resolve().parent / "nk_zcrx")
@@ -181,6 +179,17 @@ def zcrx_status(netns, ifindex, queue):
     return z.close()[0]
 
 
+def pod_leasing(queues=3):
+    """A netdevsim device with a DMA device and a pod whose netkit queue
+    leases its queue 1, both removed when the test ends; returns the port,
+    the pod and the netkit queue."""
+    nsimdev, nsim = nsim_dev(queues)
+    defer(nsimdev.remove)
+    pod = Pod()
+    defer(pod.close)
+    return nsim, pod, pod.lease(nsim, 1)
+
+
 def wait_dmabufs_detached(devices, timeout=60):
     """A binding is freed from a work item after its socket closes, and
     only then detaches from its DMA device: wait until no dma-buf is
@@ -210,11 +219,7 @@ def wait_released(nl, nsim, qid, attr, timeout=60):
 def test_devmem_through_lease(_ns) -> None:
     """A dma-buf bound from the pod to its leased netkit queue is the physical
     queue's; closing the socket releases it and the queue binds again."""
-    nsimdev, nsim = nsim_dev(3)
-    defer(nsimdev.remove)
-    pod = Pod()
-    defer(pod.close)
-    q = pod.lease(nsim, 1)
+    nsim, pod, q = pod_leasing()
     nl = NetdevFamily()
 
     binding = pod.bind_rx(q)
@@ -237,11 +242,7 @@ def test_devmem_refused(_ns) -> None:
     """The binds the core refuses: an unleased netkit queue (no DMA device),
     the leased physical queue itself, and a lease of a queue without a DMA
     device (nothing for the core to forward to)."""
-    nsimdev, nsim = nsim_dev(3)
-    defer(nsimdev.remove)
-    pod = Pod()
-    defer(pod.close)
-    q = pod.lease(nsim, 1)
+    nsim, pod, q = pod_leasing()
 
     nl = NetdevFamily()
     ksft_eq(pod.bind_rx(0), NO_DMA)
@@ -265,11 +266,7 @@ def test_zcrx_through_lease(_ns) -> None:
     """An io_uring zcrx queue registered from the pod on its leased netkit
     queue is the physical queue's until the ring closes; the registrations the
     core refuses are refused."""
-    nsimdev, nsim = nsim_dev(3)
-    defer(nsimdev.remove)
-    pod = Pod()
-    defer(pod.close)
-    q = pod.lease(nsim, 1)
+    nsim, pod, q = pod_leasing()
     nl = NetdevFamily()
 
     z = Zcrx(pod.netns, pod.peer, q)
@@ -299,12 +296,8 @@ def test_delete_netkit_bound(_ns) -> None:
     """Deleting the netkit pair while a dma-buf and a zcrx queue are bound
     through its leases ends both on the physical queues, which lease and bind
     again; the providers' owners close afterwards without trouble."""
-    nsimdev, nsim = nsim_dev(3)
-    defer(nsimdev.remove)
-    pod = Pod()
-    defer(pod.close)
+    nsim, pod, q1 = pod_leasing()
     nl = NetdevFamily()
-    q1 = pod.lease(nsim, 1)
     q2 = pod.lease(nsim, 2)
     binding = pod.bind_rx(q1)
     ksft_true(isinstance(binding, int), f"bind-rx: {binding}")
@@ -380,19 +373,12 @@ def test_remove_nsim_zcrx(_ns) -> None:
 
 
 def main() -> None:
-    cmd("udevadm settle --timeout=600", timeout=610)
-    ns = NetNS()
-    cmd(f"ip netns attach {INIT_NS} 1")
-    try:
-        ksft_run([test_devmem_through_lease,
-                  test_devmem_refused,
-                  test_zcrx_through_lease,
-                  test_delete_netkit_bound,
-                  test_remove_phys_bound,
-                  test_remove_nsim_zcrx], args=(ns,))
-    finally:
-        cmd(f"ip netns del {INIT_NS}", fail=False)
-    ksft_exit()
+    run([test_devmem_through_lease,
+         test_devmem_refused,
+         test_zcrx_through_lease,
+         test_delete_netkit_bound,
+         test_remove_phys_bound,
+         test_remove_nsim_zcrx])
 
 
 if __name__ == "__main__":
