@@ -6,8 +6,9 @@
 
 use crate::{
     bindings,
-    error::to_result,
+    net::netlink,
     prelude::*,
+    transmute::AsBytes,
     types::Opaque, //
 };
 use core::{
@@ -463,28 +464,29 @@ impl Msg<'_> {
     }
 
     #[inline]
-    fn put(&mut self, ty: u32, data: &[u8]) -> Result {
-        let len = c_int::try_from(data.len()).map_err(|_| EMSGSIZE)?;
-        // SAFETY: `skb` is valid by the type invariant; `data` is readable for `len` bytes.
-        to_result(unsafe { bindings::nla_put(self.skb, ty as c_int, len, data.as_ptr().cast()) })
-            .map_err(|_| EMSGSIZE)
+    fn put<V: AsBytes>(&mut self, ty: u32, v: &V) -> Result {
+        // `nla_type` is a `u16`: a larger type would be cut to another one.
+        let ty = c_int::from(u16::try_from(ty).map_err(|_| EINVAL)?);
+        // SAFETY: `skb` is valid by the type invariant and only reached through `self`, borrowed
+        // mutably.
+        unsafe { netlink::put_attr(self.skb, ty, v) }
     }
 
     /// Adds a `u8` attribute (`nla_put_u8`).
     #[inline]
     pub fn put_u8(&mut self, ty: u32, v: u8) -> Result {
-        self.put(ty, &[v])
+        self.put(ty, &v)
     }
 
     /// Adds a `u16` attribute (`nla_put_u16`).
     #[inline]
     pub fn put_u16(&mut self, ty: u32, v: u16) -> Result {
-        self.put(ty, &v.to_ne_bytes())
+        self.put(ty, &v)
     }
 
     /// Adds a `u32` attribute (`nla_put_u32`).
     #[inline]
     pub fn put_u32(&mut self, ty: u32, v: u32) -> Result {
-        self.put(ty, &v.to_ne_bytes())
+        self.put(ty, &v)
     }
 }
