@@ -13,7 +13,6 @@ use kernel::{
     net::{
         bpf::{
             self,
-            flags::REPLACE,
             link::{
                 self,
                 Link,
@@ -22,6 +21,7 @@ use kernel::{
             },
             mprog::Bundle,
             netkit::Hook,
+            AttachFlag,
             AttachRequest,
             AttachType,
             LinkRequest,
@@ -59,9 +59,11 @@ use kernel::{
             Policy, //
         },
         queue::{
+            NewQueue,
             Ops,
             QueueMgmt,
-            QueueMgmtOps, //
+            QueueMgmtOps,
+            QueueSlot, //
         },
         rtnl::{
             self,
@@ -343,7 +345,7 @@ impl Hook for NetkitRs {
 
     fn prog_attach(req: &AttachRequest<'_>, prog: ARef<Prog>, rtnl: &Rtnl) -> Result {
         let dev = bpf_target(req.target_ifindex(), req.attach_type(), rtnl)?;
-        let replace = if req.flags() & REPLACE != 0 {
+        let replace = if req.flags().contains(AttachFlag::Replace) {
             Some(Prog::get_by_fd(req.replace_fd(), prog.prog_type())?)
         } else {
             None
@@ -662,36 +664,21 @@ impl dev::Driver for NetkitRs {
         }
         Ok(BpfAction::ForwardXskPool)
     }
-
-    fn xsk_wakeup(
-        dev: &DriverDevice<Self>,
-        queue_id: u32,
-        flags: u32,
-        guard: &rcu::Guard,
-    ) -> Result {
-        if queue_id >= dev.real_num_rx_queues() {
-            return Err(EINVAL);
-        }
-        // `bpf` checked the physical device's AF_XDP support when the pool was bound, and the
-        // lease cannot change without unbinding it.
-        let phys = dev.rx_queue_lease_rcu(queue_id, guard).ok_or(EOPNOTSUPP)?;
-        phys.xsk_wakeup(flags, guard)
-    }
 }
 
 #[vtable]
 impl QueueMgmt for NetkitRs {
-    fn queue_create(
-        dev: &DriverDevice<Self>,
-        lock: &Ops<'_>,
+    fn queue_create<'a>(
+        dev: &'a DriverDevice<Self>,
+        slot: QueueSlot<'a>,
         extack: &mut ExtAck<'_>,
-    ) -> Result<u32> {
+    ) -> Result<NewQueue<'a>> {
         let nk = dev.data();
         if !may_lease(nk.pair.load(Relaxed), nk.primary.load(Relaxed)) {
             extack.set_msg(c"netkit can only lease against the peer device");
             return Err(EOPNOTSUPP);
         }
-        lock.add_rx_queue().inspect_err(|e| {
+        slot.add().inspect_err(|e| {
             if queue_limit_reached(dev.real_num_rx_queues(), dev.num_rx_queues()) {
                 extack.set_msg(c"netkit maximum queue limit reached");
             } else {
@@ -778,7 +765,7 @@ impl rtnl::Link for NetkitRs {
                 let _ = peer.change_flags(peer.flags() & !Flag::NoArp, rtnl);
             }
             // From here on, dropping `peer` on an error unregisters it.
-            rtnl::configure_link(&peer, rtnl)?;
+            peer.configure()?;
             Some(peer)
         } else {
             None

@@ -34,8 +34,8 @@ fn attaches<T: link::Driver>(bundle: &Bundle<T>, primer: Primer<T>, rtnl: &Rtnl)
     bundle.attach_link(primer, Position::default(), rtnl)
 }
 
-fn grows(ops: &Ops<'_>) -> Result<u32> {
-    ops.add_rx_queue()
+fn grows(slot: QueueSlot<'_>) -> Result<NewQueue<'_>> {
+    slot.add()
 }
 
 driver!(Own

@@ -340,7 +340,9 @@ impl Device {
     /// Returns the interface index (0 before registration).
     #[inline]
     pub fn ifindex(&self) -> i32 {
-        // SAFETY: The device is valid; `ifindex` changes only under RTNL (`WRITE_ONCE()`).
+        // SAFETY: The device is valid; `ifindex` is set under RTNL (a plain store in C), so a
+        // reader without RTNL races with it as C's `READ_ONCE()` readers do; an atomic load
+        // makes that no data race on this side.
         unsafe { atomic_load(&raw mut (*self.as_raw()).ifindex, Relaxed) }
     }
 
@@ -354,7 +356,8 @@ impl Device {
     /// Returns the `IFF_*` flags.
     #[inline]
     pub fn flags(&self) -> Flags {
-        // SAFETY: The device is valid; the flags change under RTNL (`WRITE_ONCE()`).
+        // SAFETY: The device is valid; the flags change under RTNL (plain stores in C), so, as
+        // for `ifindex`, an unlocked reader races as C's `READ_ONCE()` readers do.
         Flags::from_raw(unsafe { atomic_load(&raw mut (*self.as_raw()).flags, Relaxed) })
     }
 
@@ -385,21 +388,6 @@ impl Device {
         }
     }
 
-    /// Sets the headroom the device needs in front of packets.
-    #[inline]
-    pub fn set_needed_headroom(&self, headroom: u16) {
-        // SAFETY: The device is valid; as above. `WRITE_ONCE()`: the field is a hint that
-        // readers take without locks, and `ndo_set_rx_headroom` runs under the upper device's
-        // lock, which need not be RTNL, so writers may race; the last one wins, as in C.
-        unsafe {
-            atomic_store(
-                (&raw mut (*self.as_raw()).needed_headroom).cast::<i16>(),
-                headroom as i16,
-                Relaxed,
-            )
-        };
-    }
-
     /// Returns the tailroom the device needs behind packets.
     #[inline]
     pub fn needed_tailroom(&self) -> u16 {
@@ -410,19 +398,6 @@ impl Device {
                 Relaxed,
             ) as u16
         }
-    }
-
-    /// Sets the tailroom the device needs behind packets.
-    #[inline]
-    pub fn set_needed_tailroom(&self, tailroom: u16) {
-        // SAFETY: As for `set_needed_headroom`.
-        unsafe {
-            atomic_store(
-                (&raw mut (*self.as_raw()).needed_tailroom).cast::<i16>(),
-                tailroom as i16,
-                Relaxed,
-            )
-        };
     }
 
     /// Returns the device's namespace (`dev_net`).
@@ -445,20 +420,6 @@ impl Device {
         // SAFETY: As above.
         let other_net = unsafe { bindings::dev_net(other.as_raw()) };
         core::ptr::eq(net, other_net)
-    }
-
-    /// Turns the carrier on (`netif_carrier_on`).
-    #[inline]
-    pub fn carrier_on(&self) {
-        // SAFETY: The device is valid.
-        unsafe { bindings::netif_carrier_on(self.as_raw()) };
-    }
-
-    /// Turns the carrier off (`netif_carrier_off`).
-    #[inline]
-    pub fn carrier_off(&self) {
-        // SAFETY: The device is valid.
-        unsafe { bindings::netif_carrier_off(self.as_raw()) };
     }
 
     #[inline]
@@ -566,11 +527,59 @@ impl<T: Driver> Deref for DriverDevice<T> {
 }
 
 impl<T: Driver> DriverDevice<T> {
+    // The setters below are on the driver's own devices only: the headroom and tailroom size
+    // the packets other drivers build for a device (a DSA port's tagger pushes its tag into the
+    // headroom `dev->needed_headroom` asked for), and the carrier is the driver's to report.
+
+    /// Sets the headroom the device needs in front of packets.
+    #[inline]
+    pub fn set_needed_headroom(&self, headroom: u16) {
+        // SAFETY: The device is valid; an `i16` has the layout of the `unsigned short` field.
+        // An atomic store: the field is a hint that readers take without locks (`READ_ONCE()`
+        // in `LL_RESERVED_SPACE()`), and `ndo_set_rx_headroom` runs under the upper device's
+        // lock, which need not be RTNL, so writers may race; the last one wins, as in C.
+        unsafe {
+            atomic_store(
+                (&raw mut (*self.as_raw()).needed_headroom).cast::<i16>(),
+                headroom as i16,
+                Relaxed,
+            )
+        };
+    }
+
+    /// Sets the tailroom the device needs behind packets.
+    #[inline]
+    pub fn set_needed_tailroom(&self, tailroom: u16) {
+        // SAFETY: As for `set_needed_headroom`.
+        unsafe {
+            atomic_store(
+                (&raw mut (*self.as_raw()).needed_tailroom).cast::<i16>(),
+                tailroom as i16,
+                Relaxed,
+            )
+        };
+    }
+
+    /// Turns the carrier on (`netif_carrier_on`).
+    #[inline]
+    pub fn carrier_on(&self) {
+        // SAFETY: The device is valid.
+        unsafe { bindings::netif_carrier_on(self.as_raw()) };
+    }
+
+    /// Turns the carrier off (`netif_carrier_off`).
+    #[inline]
+    pub fn carrier_off(&self) {
+        // SAFETY: The device is valid.
+        unsafe { bindings::netif_carrier_off(self.as_raw()) };
+    }
+
     /// Creates a reference from a raw pointer.
     ///
     /// # Safety
     ///
-    /// `ptr` is valid for `'a` and was set up by [`Adapter::setup`] of `T`.
+    /// `ptr` is valid for `'a`, was set up by [`Adapter::setup`] of `T` and its `reg_state` has
+    /// reached `NETREG_REGISTERED` (the invariant of [`Device`]).
     #[inline]
     pub unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a Self {
         // SAFETY: Transparent over `Device`; per the safety requirements.

@@ -13,10 +13,7 @@
 
 use crate::{
     bindings,
-    error::{
-        from_result,
-        to_result, //
-    },
+    error::to_result,
     net::{
         dev::{
             Device,
@@ -289,24 +286,72 @@ pub(crate) fn unlease_all(dev: &Device) {
 }
 
 impl Ops<'_> {
-    /// Adds a receive queue to those in use (`netif_set_real_num_rx_queues()` with one more),
-    /// and returns its index.
+    /// Sets the number of receive queues in use (`netif_set_real_num_rx_queues()`).
     ///
-    /// Fails with `EINVAL` beyond the number of allocated queues. The count can only grow: the
-    /// queues in use are leased or bound to memory providers and AF_XDP pools, which a smaller
-    /// count would leave behind.
+    /// # Safety
     ///
-    /// Fails with `ENODEV` once the device is being unregistered (`ndo_bpf` still runs then):
-    /// its queues' kobjects are gone, and a new one would be put without being made.
-    pub fn add_rx_queue(&self) -> Result<u32> {
-        if !self.dev.is_registered() {
-            return Err(ENODEV);
-        }
-        let idx = self.dev.real_num_rx_queues();
+    /// No lease, memory provider or AF_XDP pool is on a queue at `count` or beyond: the queues in
+    /// use are the ones the core walks to end them at unregistration.
+    unsafe fn set_real_num_rx_queues(&self, count: u32) -> Result {
         // SAFETY: The device is valid and its ops lock is held: the instance lock of an
         // ops-locked device, RTNL otherwise, as `netdev_assert_locked_ops_compat()` wants.
-        to_result(unsafe { bindings::netif_set_real_num_rx_queues(self.dev.as_raw(), idx + 1) })?;
-        Ok(idx)
+        to_result(unsafe { bindings::netif_set_real_num_rx_queues(self.dev.as_raw(), count) })
+    }
+}
+
+/// The receive queue that one [`QueueMgmt::queue_create`] may add, once, and return.
+///
+/// The core leases the queue at the index `ndo_queue_create` returns without checking it
+/// (`__netif_get_rx_queue()`, then `netdev_rx_queue_lease()`): anything but the queue added in
+/// that call (queue 0, a queue not in use, one leased already, an older one holding an AF_XDP
+/// pool of the device) makes the core write out of bounds or orphan a lease or a pool. Only
+/// [`QueueSlot::add`] makes the [`NewQueue`] that `queue_create` returns.
+///
+/// # Invariants
+///
+/// `ops` proves the ops lock of the device, held by the adapter during the `ndo_queue_create`
+/// call that made the slot, in which no queue was added yet.
+pub struct QueueSlot<'a> {
+    ops: &'a Ops<'a>,
+    _invariant: PhantomData<fn(&'a ()) -> &'a ()>,
+}
+
+impl<'a> QueueSlot<'a> {
+    /// Adds a receive queue to those in use (`netif_set_real_num_rx_queues()` with one more).
+    ///
+    /// Fails with `EINVAL` beyond the number of allocated queues. The count only grows, except
+    /// that the adapter takes the queue back if `queue_create` fails after adding it: the queues
+    /// in use are leased or bound to memory providers and AF_XDP pools, which a smaller count
+    /// would leave behind.
+    pub fn add(self) -> Result<NewQueue<'a>> {
+        let dev = self.ops.dev;
+        // `netdev_get_by_index_lock()` gave the core a registered device, but a queue's kobject
+        // cannot be made once it is being unregistered.
+        if !dev.is_registered() {
+            return Err(ENODEV);
+        }
+        let idx = dev.real_num_rx_queues();
+        // SAFETY: The count grows.
+        unsafe { self.ops.set_real_num_rx_queues(idx + 1) }?;
+        Ok(NewQueue {
+            idx,
+            _invariant: PhantomData,
+        })
+    }
+}
+
+/// The receive queue [`QueueSlot::add`] added, which [`QueueMgmt::queue_create`] returns for
+/// the core to lease.
+pub struct NewQueue<'a> {
+    idx: u32,
+    _invariant: PhantomData<fn(&'a ()) -> &'a ()>,
+}
+
+impl NewQueue<'_> {
+    /// The index of the queue.
+    #[inline]
+    pub fn index(&self) -> u32 {
+        self.idx
     }
 }
 
@@ -412,14 +457,14 @@ impl Device {
 /// instance lock.
 #[vtable]
 pub trait QueueMgmt: Driver {
-    /// Creates a receive queue that the core then leases from a physical device, and returns
-    /// its index (`ndo_queue_create`; the instance locks of this device and of the physical
-    /// device are held, RTNL is not).
-    fn queue_create(
-        _dev: &DriverDevice<Self>,
-        _lock: &Ops<'_>,
+    /// Creates a receive queue that the core then leases from a physical device
+    /// (`ndo_queue_create`; the instance locks of this device and of the physical device are
+    /// held, RTNL is not): adds it with `slot` and returns it, or refuses.
+    fn queue_create<'a>(
+        _dev: &'a DriverDevice<Self>,
+        _slot: QueueSlot<'a>,
         _extack: &mut ExtAck<'_>,
-    ) -> Result<u32> {
+    ) -> Result<NewQueue<'a>> {
         build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
 }
@@ -484,21 +529,23 @@ impl<T: QueueMgmt> QueueMgmtAdapter<T> {
         // SAFETY: The core holds the instance lock during the call, and a device with queue
         // management ops is ops locked (`netdev_need_ops_lock`), so that is its ops lock.
         let lock = unsafe { Ops::assume_locked(dev) };
-        from_result(|| {
-            let idx = T::queue_create(dev, &lock, &mut extack)?;
-            // The core leases the queue at the index given back without checking it
-            // (`__netif_get_rx_queue()` then `netdev_rx_queue_lease()`): it must be a queue the
-            // device uses, not queue 0, and not leased already, or the core writes out of bounds
-            // or orphans a lease that points into this device.
-            let guard = rcu::read_lock();
-            if idx == 0
-                || idx >= dev.real_num_rx_queues()
-                || dev.rx_queue_lease_rcu(idx, &guard).is_some()
-            {
-                crate::warn_on!(true);
-                return Err(EINVAL);
+        let old = dev.real_num_rx_queues();
+        // INVARIANT: The ops lock is held for the call, in which no queue was added yet.
+        let slot = QueueSlot {
+            ops: &lock,
+            _invariant: PhantomData,
+        };
+        match T::queue_create(dev, slot, &mut extack) {
+            Ok(queue) => c_int::try_from(queue.index()).unwrap_or(EOVERFLOW.to_errno()),
+            Err(e) => {
+                if dev.real_num_rx_queues() != old {
+                    // SAFETY: The queue added in this call is the only one beyond `old`, and
+                    // nothing is on it: leases, memory providers and pools need the instance
+                    // lock, held since before it was added.
+                    let _ = unsafe { lock.set_real_num_rx_queues(old) };
+                }
+                e.to_errno()
             }
-            c_int::try_from(idx).map_err(|_| EOVERFLOW)
-        })
+        }
     }
 }

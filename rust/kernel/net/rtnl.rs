@@ -374,6 +374,24 @@ impl<'a, T: Driver> Registered<'a, T> {
         })
     }
 
+    /// Configures the device as `RTM_NEWLINK` asks (`rtnl_configure_link`): brings it up if
+    /// asked, and announces it.
+    ///
+    /// Only here, like [`Registered::change_flags`]: `rtnl_configure_link()` takes the ops lock.
+    #[inline]
+    pub fn configure(&self) -> Result {
+        // SAFETY: The device is valid and RTNL is held (`self.rtnl`); no lock of the device is
+        // held, as for `change_flags`.
+        to_result(unsafe {
+            bindings::rtnl_configure_link(
+                self.dev.as_raw(),
+                core::ptr::null(),
+                0,
+                core::ptr::null_mut(),
+            )
+        })
+    }
+
     /// Unregisters the device at once (`unregister_netdevice`), as dropping the guard does;
     /// does nothing if it is already being unregistered.
     ///
@@ -436,14 +454,6 @@ pub fn create_link<'a, T: Driver>(
     // `NewLink` or a `NewDevice`, which lives no longer than the `newlink`) and in the `init`
     // and `abort_init` of a registration, which only such a `newlink` makes.
     Ok(unsafe { NewDevice::from_raw(new, rtnl) })
-}
-
-/// Configures a newly registered device as `RTM_NEWLINK` asks (`rtnl_configure_link`).
-pub fn configure_link(dev: &Device, _rtnl: &Rtnl) -> Result {
-    // SAFETY: The device is valid and RTNL is held.
-    to_result(unsafe {
-        bindings::rtnl_configure_link(dev.as_raw(), core::ptr::null(), 0, core::ptr::null_mut())
-    })
 }
 
 /// A link kind (`struct rtnl_link_ops`).
@@ -681,7 +691,10 @@ impl<T: Link> LinkAdapter<T> {
             // The driver unregistered the device it registered, or returned another, then
             // reported success (the guard unregisters another).
             Ok(_) => {
-                crate::warn_on!(true);
+                crate::pr_err!(
+                    "{}: newlink returned a device it did not register\n",
+                    T::KIND.to_str().unwrap_or("?")
+                );
                 EINVAL
             }
             Err(e) => e,

@@ -13,8 +13,7 @@ use crate::{
         queue::{
             LeaseDir,
             Ops,
-            OpsLocked,
-            RxQueue, //
+            OpsLocked, //
         },
         rtnl::Rtnl,
     },
@@ -149,8 +148,9 @@ impl Device {
     /// Returns the XDP features.
     #[inline]
     pub fn xdp_features(&self) -> XdpFeatures {
-        // SAFETY: The device is valid; `xdp_set_features_flag()` writes the field with
-        // `WRITE_ONCE()`.
+        // SAFETY: The device is valid; `xdp_set_features_flag()` writes the field under the
+        // instance lock (a plain store in C), so an unlocked reader races as C's `READ_ONCE()`
+        // readers do.
         XdpFeatures::from_raw(unsafe {
             atomic_load(&raw mut (*self.as_raw()).xdp_features, Relaxed)
         })
@@ -166,26 +166,33 @@ impl Device {
     }
 }
 
-impl RxQueue {
-    /// Wakes up AF_XDP processing of this queue (`ndo_xsk_wakeup` of its device), as the core
-    /// does in an RCU read-side section (`_guard`); `EOPNOTSUPP` if the driver cannot, `ENXIO`
-    /// if no AF_XDP pool is bound to the queue.
-    #[inline]
-    pub fn xsk_wakeup(&self, flags: u32, _guard: &rcu::Guard) -> Result {
-        let dev = self.dev().as_raw();
-        // SAFETY: The device is valid; its ops table is static.
-        let wakeup = unsafe { (*(*dev).netdev_ops).ndo_xsk_wakeup }.ok_or(EOPNOTSUPP)?;
-        // SAFETY: The queue is valid; `pool` is read once like `READ_ONCE()`.
-        let pool = unsafe { atomic_load(&raw mut (*self.as_raw()).pool, Relaxed) };
-        if pool.is_null() {
-            return Err(ENXIO);
-        }
-        // SAFETY: The device is valid for the read-side section and the call runs in one, as the
-        // core's (`xsk_wakeup()`). A pool was bound to the queue when read above; that is what
-        // the core checks too (a bound socket), and a driver's `ndo_xsk_wakeup` copes with the
-        // pool being unbound meanwhile (`xp_clear_dev()`, through its `ndo_bpf`).
-        to_result(unsafe { wakeup(dev, self.index(), flags) })
+/// Wakes up AF_XDP processing of queue `queue_id` of `dev`, a virtual device, where it counts:
+/// on the physical queue it leases, as `netkit_xsk_wakeup()` does (`ndo_xsk_wakeup` of the
+/// physical device, in the RCU read-side section `_guard` of the core's `xsk_wakeup()`).
+///
+/// Fails with `EINVAL` for a queue the device does not use and `EOPNOTSUPP` if it is not leased.
+///
+/// Only for the adapter's `ndo_xsk_wakeup`: the core calls it only for a socket bound in
+/// zero-copy mode, and a Rust driver's queue is in zero-copy mode only through a pool forwarded
+/// to the physical queue ([`BpfAction::ForwardXskPool`]), whose driver then has it set up.
+pub(crate) fn forward_xsk_wakeup(
+    dev: &Device,
+    queue_id: u32,
+    flags: u32,
+    guard: &rcu::Guard,
+) -> Result {
+    if queue_id >= dev.real_num_rx_queues() {
+        return Err(EINVAL);
     }
+    let phys_rxq = dev.rx_queue_lease_rcu(queue_id, guard).ok_or(EOPNOTSUPP)?;
+    let phys = phys_rxq.dev().as_raw();
+    // SAFETY: The device is valid; its ops table is static.
+    let wakeup = unsafe { (*(*phys).netdev_ops).ndo_xsk_wakeup }.ok_or(EOPNOTSUPP)?;
+    // SAFETY: The physical device is valid for the read-side section (a leased queue outlives
+    // one, see `rx_queue_lease_rcu()`), the call runs in it as the core's, and the physical
+    // driver set up the zero-copy pool the core wakes up (see above): the state in which the
+    // core itself calls `ndo_xsk_wakeup`.
+    to_result(unsafe { wakeup(phys, phys_rxq.index(), flags) })
 }
 
 impl Ops<'_> {
@@ -195,8 +202,9 @@ impl Ops<'_> {
     /// queue).
     ///
     /// Fails with `EINVAL` if `req` is not a pool request or names a queue the device does not
-    /// use, and `EOPNOTSUPP` if the queue is not leased or the physical driver cannot do AF_XDP
-    /// (no `ndo_bpf`, `ndo_xdp_xmit` and `ndo_xsk_wakeup`). Binding a pool also fails as
+    /// use. A bind fails with `EOPNOTSUPP` if the queue is not leased or the physical driver
+    /// cannot do AF_XDP (no `ndo_bpf`, `ndo_xdp_xmit` and `ndo_xsk_wakeup`); an unbind then
+    /// succeeds, as no bind was forwarded. Binding a pool also fails as
     /// `xp_assign_dev()` would on the physical device: `EOPNOTSUPP` without full AF_XDP support
     /// (`NETDEV_XDP_ACT_XSK`), `EBUSY` while it has a memory provider bound.
     pub(crate) fn forward_xsk_pool(&self, req: &NetdevBpf, _rtnl: &Rtnl) -> Result {
@@ -210,11 +218,12 @@ impl Ops<'_> {
         let phys_rxq = self
             .rx_queue_lease(queue_id, LeaseDir::VirtToPhys)
             .filter(|q| !core::ptr::eq(q.dev(), self.dev()))
-            .ok_or(EOPNOTSUPP)?;
+            .filter(|q| q.dev().has_xsk_ops());
+        let Some(phys_rxq) = phys_rxq else {
+            // Nothing was forwarded to undo on an unbind.
+            return if enable { Err(EOPNOTSUPP) } else { Ok(()) };
+        };
         let phys = phys_rxq.dev();
-        if !phys.has_xsk_ops() {
-            return Err(EOPNOTSUPP);
-        }
         let phys_queue_id = u16::try_from(phys_rxq.index()).map_err(|_| EINVAL)?;
         // The lock order: the virtual device, whose ops lock is held (the instance lock: only
         // devices with queue management ops lease), before the physical one.

@@ -9,6 +9,7 @@
 use crate::{
     bindings,
     error::from_err_ptr,
+    impl_flags,
     net::skbuff::{
         DropReason,
         SkBuff,
@@ -54,20 +55,36 @@ impl AttachType {
     }
 }
 
-/// Attach flags of `BPF_PROG_ATTACH`/`BPF_PROG_DETACH` and `BPF_LINK_CREATE` (`BPF_F_*`).
-pub mod flags {
-    use crate::bindings;
+impl_flags!(
+    /// The attach flags of `BPF_PROG_ATTACH`/`BPF_PROG_DETACH` and `BPF_LINK_CREATE` (`BPF_F_*`).
+    ///
+    /// A request's flags are kept as user space gave them, unknown bits included: the
+    /// multi-program attach functions refuse those (`EINVAL`), as for the C attach points.
+    #[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+    pub struct AttachFlags(u32);
 
-    /// Replace the program given by `replace_bpf_fd` (`BPF_F_REPLACE`).
-    pub const REPLACE: u32 = bindings::BPF_F_REPLACE;
-    /// The relative fd or id names a link (`BPF_F_LINK`).
-    pub const LINK: u32 = bindings::BPF_F_LINK;
-    /// Insert before the relative program or link (`BPF_F_BEFORE`).
-    pub const BEFORE: u32 = bindings::BPF_F_BEFORE;
-    /// Insert after the relative program or link (`BPF_F_AFTER`).
-    pub const AFTER: u32 = bindings::BPF_F_AFTER;
-    /// The relative object is named by id, not fd (`BPF_F_ID`).
-    pub const ID: u32 = bindings::BPF_F_ID;
+    /// An attach flag (`BPF_F_*`).
+    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+    pub enum AttachFlag {
+        /// Replace the program given by `replace_bpf_fd` (`BPF_F_REPLACE`).
+        Replace = bindings::BPF_F_REPLACE,
+        /// The relative fd or id names a link (`BPF_F_LINK`).
+        Link = bindings::BPF_F_LINK,
+        /// Insert before the relative program or link (`BPF_F_BEFORE`).
+        Before = bindings::BPF_F_BEFORE,
+        /// Insert after the relative program or link (`BPF_F_AFTER`).
+        After = bindings::BPF_F_AFTER,
+        /// The relative object is named by id, not fd (`BPF_F_ID`).
+        Id = bindings::BPF_F_ID,
+    }
+);
+
+impl AttachFlags {
+    /// The set with the bits of `bits`, as a request carries them.
+    #[inline]
+    pub(crate) const fn from_raw(bits: u32) -> Self {
+        Self(bits)
+    }
 }
 
 /// A loaded BPF program (`struct bpf_prog`).
@@ -195,11 +212,11 @@ impl<'a> AttachRequest<'a> {
 
     /// The `BPF_F_*` flags (`attach_flags`).
     #[inline]
-    pub fn flags(&self) -> u32 {
-        self.attach().attach_flags
+    pub fn flags(&self) -> AttachFlags {
+        AttachFlags::from_raw(self.attach().attach_flags)
     }
 
-    /// With [`flags::REPLACE`], the program to replace (`replace_bpf_fd`).
+    /// With [`AttachFlag::Replace`], the program to replace (`replace_bpf_fd`).
     #[inline]
     pub fn replace_fd(&self) -> u32 {
         self.attach().replace_bpf_fd
@@ -260,7 +277,7 @@ impl<'a> LinkRequest<'a> {
     pub fn position(&self) -> mprog::Position {
         mprog::Position {
             // SAFETY: `attr` is a `BPF_LINK_CREATE` request, so `link_create` is the active member.
-            flags: unsafe { self.attr.link_create.flags },
+            flags: AttachFlags::from_raw(unsafe { self.attr.link_create.flags }),
             // SAFETY: As above; the attach-type-specific members are plain data.
             relative: unsafe {
                 self.attr

@@ -15,6 +15,8 @@ use super::{
         Primer, //
     },
     run_skb,
+    AttachFlag,
+    AttachFlags,
     NetContext,
     Prog,
     QueryRequest, //
@@ -51,7 +53,7 @@ use core::{
 #[derive(Clone, Copy, Default, Debug)]
 pub struct Position {
     /// The request's `BPF_F_*` flags.
-    pub flags: u32,
+    pub flags: AttachFlags,
     /// The relative program or link, by fd or id.
     pub relative: u32,
     /// The expected revision, or 0.
@@ -155,7 +157,7 @@ impl<T: link::Driver> Bundle<T> {
                 prog,
                 link,
                 old,
-                pos.flags,
+                u32::from(pos.flags),
                 pos.relative,
                 pos.revision,
             )
@@ -200,7 +202,7 @@ impl<T: link::Driver> Bundle<T> {
                 &mut new,
                 prog,
                 link,
-                pos.flags,
+                u32::from(pos.flags),
                 pos.relative,
                 pos.revision,
             )
@@ -278,7 +280,7 @@ impl<T: link::Driver> Bundle<T> {
         // SAFETY: `old` is the link's program, which the link holds a reference on.
         let old_id = unsafe { Prog::from_raw(old) }.id();
         let pos = Position {
-            flags: super::flags::REPLACE | super::flags::ID,
+            flags: AttachFlags::from(AttachFlag::Replace) | AttachFlag::Id,
             relative: old_id,
             revision: 0,
         };

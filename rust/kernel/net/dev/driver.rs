@@ -37,7 +37,9 @@ use crate::{
             TxContext, //
         },
         xdp::{
+            self,
             BpfAction,
+            BpfCommand,
             NetdevBpf, //
         },
     },
@@ -172,23 +174,17 @@ pub trait Driver: Sized + Send + Sync + 'static {
 
     /// Handles an XDP or AF_XDP request (`ndo_bpf`; RTNL and the ops lock, see
     /// [`crate::net::queue::OpsLocked`]), or has the adapter forward it along a lease.
+    ///
+    /// For an AF_XDP pool, only a bind comes here, and only [`BpfAction::ForwardXskPool`] or an
+    /// error answers it (`Done` is `EOPNOTSUPP`: no driver here can set up a pool itself). An
+    /// unbind goes to the physical queue a bind was forwarded to without asking the driver, and
+    /// so does a wakeup (`ndo_xsk_wakeup`, installed with `bpf`).
     fn bpf(
         _dev: &DriverDevice<Self>,
         _req: &NetdevBpf,
         _ops: &Ops<'_>,
         _rtnl: &Rtnl,
     ) -> Result<BpfAction> {
-        build_error!(VTABLE_DEFAULT_ERROR)
-    }
-
-    /// Wakes up AF_XDP processing of a queue (`ndo_xsk_wakeup`; process or softirq context,
-    /// run in an RCU read-side section; the caller keeps an AF_XDP socket bound to the queue).
-    fn xsk_wakeup(
-        _dev: &DriverDevice<Self>,
-        _queue_id: u32,
-        _flags: u32,
-        _guard: &rcu::Guard,
-    ) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -246,7 +242,8 @@ impl<T: Driver> Adapter<T> {
             None
         },
         ndo_bpf: if T::HAS_BPF { Some(Self::bpf) } else { None },
-        ndo_xsk_wakeup: if T::HAS_XSK_WAKEUP {
+        // The adapter's: a pool is in zero-copy mode only through a lease, see `xsk_wakeup`.
+        ndo_xsk_wakeup: if T::HAS_BPF {
             Some(Self::xsk_wakeup)
         } else {
             None
@@ -312,7 +309,10 @@ impl<T: Driver> Adapter<T> {
 
     /// # Safety
     ///
-    /// `dev` is a device set up by [`Adapter::setup`] and valid for `'a`.
+    /// `dev` is a device set up by [`Adapter::setup`], valid for `'a`, whose `reg_state` has
+    /// reached `NETREG_REGISTERED`: the core calls the callbacks that use this only for such
+    /// devices, and the adapter checks the state before the others (sysfs can reach
+    /// `ndo_get_iflink` and `ndo_get_stats64` earlier).
     #[inline]
     unsafe fn dev<'a>(dev: *mut bindings::net_device) -> &'a DriverDevice<T> {
         // SAFETY: Per the safety requirements.
@@ -551,9 +551,24 @@ impl<T: Driver> Adapter<T> {
         // link ops, `dev_xdp_uninstall()`, `xsk_bind()`, `xp_release_deferred()`) take RTNL, and
         // `xp_disable_drv_zc()`, `bpf_map_offload_ndo()` assert it.
         let (ops, rtnl) = unsafe { (Ops::assume_locked(dev), Rtnl::assume_held()) };
-        from_result(|| match T::bpf(dev, req, &ops, &rtnl)? {
-            BpfAction::Done => Ok(0),
-            BpfAction::ForwardXskPool => ops.forward_xsk_pool(req, &rtnl).map(|()| 0),
+        let pool = matches!(req.command(), BpfCommand::SetupXskPool { .. });
+        from_result(|| {
+            // An unbind goes on to the physical queue whatever the driver says: a pool is in
+            // zero-copy mode only if its bind was forwarded there (no driver here can set one
+            // up itself: the abstractions do not DMA map pools), and the physical driver must
+            // stop using it before the core frees it (`xp_release_deferred()`).
+            if matches!(
+                req.command(),
+                BpfCommand::SetupXskPool { enable: false, .. }
+            ) {
+                return ops.forward_xsk_pool(req, &rtnl).map(|()| 0);
+            }
+            match T::bpf(dev, req, &ops, &rtnl)? {
+                // `xp_assign_dev()` would find no DMA-mapped buffers and WARN.
+                BpfAction::Done if pool => Err(EOPNOTSUPP),
+                BpfAction::Done => Ok(0),
+                BpfAction::ForwardXskPool => ops.forward_xsk_pool(req, &rtnl).map(|()| 0),
+            }
         })
     }
 
@@ -571,7 +586,9 @@ impl<T: Driver> Adapter<T> {
         // SAFETY: A device of this driver, valid during the call.
         let dev = unsafe { Self::dev(dev) };
         let guard = rcu::read_lock();
-        from_result(|| T::xsk_wakeup(dev, queue_id, flags, &guard).map(|()| 0))
+        // The core calls this only for a socket bound in zero-copy mode (`xs->zc`), which a queue
+        // of a Rust driver is only through a pool forwarded to the physical queue it leases.
+        from_result(|| xdp::forward_xsk_wakeup(dev, queue_id, flags, &guard).map(|()| 0))
     }
 
     /// Called by the core as `ethtool_ops::get_drvinfo`.

@@ -20,7 +20,10 @@ use crate::{
             Registered,
             Rtnl, //
         },
-        xdp::XdpFeatures, //
+        xdp::{
+            XdpFeature,
+            XdpFeatures, //
+        },
     },
     prelude::*,
     types::Opaque, //
@@ -242,13 +245,18 @@ impl<T: Driver> Unregistered<T> {
     ///
     /// Fails with `EINVAL` for features beyond [`XdpFeatures::XSK`]: the others promise
     /// operations the abstractions do not provide (the devmap calls `ndo_xdp_xmit` and uses
-    /// a transmit queue it allocates only for devices that have it).
+    /// a transmit queue it allocates only for devices that have it). Also for
+    /// [`XdpFeature::XskZeroCopy`] unless the driver has [`Driver::bpf`]: a zero-copy AF_XDP bind
+    /// calls `ndo_bpf` (`xp_assign_dev()`) and then `ndo_xsk_wakeup` (`xsk_wakeup()`), which the
+    /// adapter has with `bpf`, without checking that they exist.
     ///
     /// Only before registration: the function takes the instance lock, which no one else can
     /// hold on an unregistered device.
     #[inline]
     pub fn set_xdp_features(&mut self, features: XdpFeatures) -> Result {
-        if !XdpFeatures::XSK.contains_all(features) {
+        if !XdpFeatures::XSK.contains_all(features)
+            || (features.contains(XdpFeature::XskZeroCopy) && !T::HAS_BPF)
+        {
             return Err(EINVAL);
         }
         // SAFETY: The device is valid; its instance lock is free (the device is only ours).
