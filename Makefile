@@ -13,6 +13,7 @@
 #   make test-sanitizers  make test on KASAN+UBSAN and KCSAN kernels (SANITIZERS=)
 #   make test-bpf only KUnit and the BPF test_progs tc_netkit, tc_redirect
 #   make check    rustfmtcheck, clippy, rustdoc, checkpatch
+#   make check-configs  build the NETKIT=n, INET=n and BPF_SYSCALL=n kernels
 #   make bench    netkit.ko vs netkit_rs.ko vs veth (ratios), see benchmarks/
 #
 # Variables: IMPL=rs|c (module under test), UPSTREAM='nk_qlease ...',
@@ -53,8 +54,8 @@ SOAK_FUZZ_OPS ?= 200
 # KUnit suites that must have run.
 KUNIT_SUITES := netkit_rs
 
-.PHONY: all deps tree build run shell test test-quick soak test-sanitizers test-bpf check bench \
-	patchwork clean-cache
+.PHONY: all deps tree build run shell test test-quick soak test-sanitizers test-bpf check \
+	check-configs bench patchwork clean-cache
 
 all: build
 
@@ -87,7 +88,7 @@ test: build
 # The edit-build-test loop: KUnit, the parity check and smoke runs of the
 # pair and lease suites (50 create/delete cycles), no upstream suite.
 test-quick:
-	@$(MAKE) --no-print-directory test KSELFTESTS="pair.sh parity.sh lease.py" \
+	@$(MAKE) --no-print-directory test KSELFTESTS="pair.sh parity.sh lease.py misuse.py" \
 		NK_CYCLES=$(QUICK_CYCLES) UPSTREAM=
 
 # Not in make test: the long runs. The create/delete loop (SOAK_CYCLES pairs
@@ -121,6 +122,12 @@ test-bpf:
 
 check: build
 	@bash $(REPO)/scripts/check.sh
+
+# Not in make check (a kernel build each): the configurations the series must
+# build in besides the test kernel's (scripts/configs.sh), in their own work
+# tree ($(NETKIT_RS_CACHE)/linux-configs). CONFIGS= picks some.
+check-configs: deps
+	@bash $(REPO)/scripts/configs.sh $(CONFIGS)
 
 # Not a test: netkit.ko vs netkit_rs.ko vs veth on a kernel without debugging
 # options (its own work tree), report in benchmarks/. BENCH_CLOCK=icount|real,

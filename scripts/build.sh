@@ -13,9 +13,14 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 TREE=$(python3 "$REPO/scripts/tree.py")
 # NK_CONFIGS: the configs/*.config fragments over tinyconfig + kvm_guest.config
 # (the benchmark kernel uses "base bench": no debugging options, no BTF).
+# A fragment given as a path (with a /) is used as it is (scripts/configs.sh).
 read -ra OURS <<< "${NK_CONFIGS:-base test btf}"
-OURS=("${OURS[@]/#/$REPO/configs/}")
-OURS=("${OURS[@]/%/.config}")
+for i in "${!OURS[@]}"; do
+	case ${OURS[$i]} in
+	*/*) ;;
+	*) OURS[$i]=$REPO/configs/${OURS[$i]}.config ;;
+	esac
+done
 FRAGMENTS=("$TREE/kernel/configs/kvm_guest.config" "${OURS[@]}")
 
 config_hash() {

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The core's netkit BPF hook (patch 0001): BPF_NETKIT_PRIMARY attach reaches
+# The core's netkit BPF hook (patch 0003): BPF_NETKIT_PRIMARY attach reaches
 # the netkit module under test (IMPL) while it is loaded, and only then; one
 # implementation holds the hook at a time.
 #

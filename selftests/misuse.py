@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The run-time checks of the Rust network device abstractions: the rules no
+type can express. rust_netdev_test.ko has a device for each rule, which breaks
+it as any safe driver could (the name a device is created with picks the
+bug); each case shows the abstraction turns the bug into an error and leaves
+nothing behind. Without the checks these are a BUG() in free_netdev(), a
+NULL call from a zero-copy AF_XDP bind or a queue in use that no lease
+covers. Also: each Rust driver has its own lockdep classes."""
+
+import errno
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "net"))
+
+# pylint: disable=wrong-import-position,import-error
+from lib.py import (  # noqa: E402
+    ksft_run,
+    ksft_exit,
+    ksft_eq,
+    ksft_not_in,
+    ksft_true,
+)
+from lib.py import (  # noqa: E402
+    NetdevFamily,
+    NetdevSimDev,
+    Netlink,
+    NlError,
+    RtnlFamily,
+    cmd,
+    defer,
+    ip,
+)
+from lease import lease, phys_queue  # noqa: E402
+
+MOD = "rust_netdev_test"
+KIND = "rust_netdev_test"
+NEWLINK_MSG = f"{KIND}: newlink returned a device it did not register"
+# The class name of a device's instance lock (__netdev_lockdep_set_classes()).
+INSTANCE_CLASS = "&dev_instance_lock_key"
+
+
+def kind_links():
+    return [l["ifname"] for l in ip("-d link show", json=True)
+            if l.get("linkinfo", {}).get("info_kind") == KIND]
+
+
+def newlink(name, rxqueues=1):
+    """Creates a device of the test kind; returns 0 or the errno."""
+    try:
+        RtnlFamily().newlink(
+            {"ifname": name, "num-rx-queues": rxqueues,
+             "linkinfo": {"kind": KIND}},
+            flags=[Netlink.NLM_F_CREATE, Netlink.NLM_F_EXCL])
+    except NlError as e:
+        return e.error
+    return 0
+
+
+def created(name, rxqueues=1, delete=True):
+    """Creates a device that must be made, deleted at the end of the case
+    unless delete is False; returns its ifindex."""
+    ksft_eq(newlink(name, rxqueues), 0, f"{name} created")
+    if delete:
+        defer(ip, f"link del dev {name}")
+    return ip(f"link show dev {name}", json=True)[0]["ifindex"]
+
+
+def kernel_log():
+    return cmd("dmesg").stdout
+
+
+def logged(text, before):
+    """How often text is in the kernel log now, more than in before."""
+    return kernel_log().count(text) - before.count(text)
+
+
+def queue_create(ifindex, nsim, queue):
+    try:
+        return lease(NetdevFamily(), ifindex, nsim.ifindex, queue)
+    except NlError as e:
+        return -e.error
+
+
+def lock_classes(name):
+    """How many lockdep classes are named name (one per key: lockdep names
+    the second and later "name#2", "name#3", ...)."""
+    pat = re.compile(r": " + re.escape(name) + r"(#\d+)?$")
+    with open("/proc/lockdep", encoding="utf-8") as f:
+        return sum(1 for line in f if pat.search(line.rstrip()))
+
+
+def test_lock_classes_per_driver() -> None:
+    """The devices of each Rust driver have their own lockdep classes: the
+    first device of this driver adds an instance lock class beside netkit's
+    (netkit_rs's with IMPL=rs), the second adds none. First, before any device
+    of this driver has taken its lock."""
+    cmd("ip link add rnt_nk type netkit")
+    defer(ip, "link del dev rnt_nk")
+    ip("link set dev rnt_nk up")
+    before = lock_classes(INSTANCE_CLASS)
+    ksft_true(before > 0, f"{INSTANCE_CLASS} in /proc/lockdep")
+    for name, more in (("rnt_lock0", 1), ("rnt_lock1", 1)):
+        created(name)
+        ip(f"link set dev {name} up")
+        ksft_eq(lock_classes(INSTANCE_CLASS), before + more, name)
+
+
+def test_register_then_fail() -> None:
+    """A newlink that registers its device and fails: ENOSPC back, no device
+    left, whether the driver keeps the registration (the adapter unregisters
+    the device before the core frees it) or drops it (the guard does)."""
+    for name in ("keep_fail", "drop_fail"):
+        ksft_eq(newlink(name), errno.ENOSPC, f"{name}")
+        ksft_not_in(name, kind_links())
+    # The same kind still makes devices.
+    created("rnt_good")
+    ksft_eq(kind_links(), ["rnt_good"])
+
+
+def test_newlink_returns_other_device() -> None:
+    """A newlink that returns another device's proof of registration: EINVAL,
+    and both devices are gone."""
+    log = kernel_log()
+    ksft_eq(newlink("other_ok"), errno.EINVAL)
+    ksft_eq(logged(NEWLINK_MSG, log), 1, "driver bug logged")
+    links = kind_links()
+    ksft_not_in("other_ok", links)
+    ksft_not_in("other_dev", links)
+
+
+def test_xdp_features() -> None:
+    """XDP features whose driver operations a device lacks are refused:
+    ndo_xdp_xmit (none in the abstractions), AF_XDP zero-copy without
+    ndo_bpf and ndo_xsk_wakeup. Those it has are set."""
+    ksft_eq(newlink("xdp_xmit"), errno.EINVAL)
+    ksft_eq(newlink("xsk_no_bpf"), errno.EINVAL)
+    ksft_eq(kind_links(), [])
+    ifindex = created("rnt_xdp")
+    dev = NetdevFamily().dev_get({"ifindex": ifindex})
+    ksft_eq(sorted(dev["xdp-features"]), ["basic", "redirect"])
+
+
+def features_of(name):
+    feats = {}
+    for line in cmd(f"ethtool -k {name}").stdout.splitlines():
+        m = re.match(r"\s*([\w-]+): (on|off)", line)
+        if m:
+            feats[m.group(1)] = m.group(2)
+    return feats
+
+
+def test_features_need_driver_ops() -> None:
+    """Features set in setup() whose users call driver operations the device
+    cannot have (l2-fwd-offload: ndo_dfwd_add_station, rx-vlan-filter:
+    ndo_vlan_rx_add_vid) are left out; the others stay."""
+    created("rnt_feat")
+    feats = features_of("rnt_feat")
+    ksft_eq(feats.get("highdma"), "on")
+    ksft_eq(feats.get("scatter-gather"), "on")
+    ksft_eq(feats.get("l2-fwd-offload"), "off")
+    ksft_eq(feats.get("rx-vlan-filter"), "off")
+    # Nor can user space turn them on.
+    cmd("ethtool -K rnt_feat l2-fwd-offload on rx-vlan-filter on", fail=False)
+    feats = features_of("rnt_feat")
+    ksft_eq(feats.get("l2-fwd-offload"), "off")
+    ksft_eq(feats.get("rx-vlan-filter"), "off")
+
+
+def rx_queues_in_use(name):
+    return sorted(q for q in (Path("/sys/class/net") / name / "queues").iterdir()
+                  if q.name.startswith("rx-"))
+
+
+def test_queue_create_fails_after_add() -> None:
+    """A queue_create that adds its queue and then fails: its errno back, the
+    queue taken back (no rx-1 in sysfs) and the physical queue not leased;
+    the queues a good device adds are the ones the core leases. (Returning
+    any other queue does not compile: only QueueSlot::add() makes the
+    NewQueue that queue_create returns.)"""
+    cmd("udevadm settle --timeout=600", timeout=610)
+    nsimdev = NetdevSimDev(port_count=1, queue_count=4)
+    defer(nsimdev.remove)
+    nsim = nsimdev.nsims[0]
+    ip(f"link set dev {nsim.ifname} up")
+    nl = NetdevFamily()
+
+    failing = created("queue_fail", rxqueues=4)
+    for _ in range(2):
+        ksft_eq(queue_create(failing, nsim, 1), -errno.ENOSPC)
+        ksft_eq([q.name for q in rx_queues_in_use("queue_fail")], ["rx-0"])
+        ksft_not_in("lease", phys_queue(nl, nsim, 1))
+
+    good = created("rnt_queue", rxqueues=4, delete=False)
+    ksft_eq(queue_create(good, nsim, 1), 1)
+    ksft_eq(queue_create(good, nsim, 3), 2)
+    ksft_eq(phys_queue(nl, nsim, 3)["lease"]["ifindex"], good)
+    ksft_eq(len(rx_queues_in_use("rnt_queue")), 3)
+    # Deleting the device ends its leases.
+    ip("link del dev rnt_queue")
+    ksft_not_in("lease", phys_queue(nl, nsim, 3))
+
+
+def main() -> None:
+    cmd(f"modprobe {MOD}")
+    try:
+        ksft_run([test_lock_classes_per_driver,
+                  test_register_then_fail,
+                  test_newlink_returns_other_device,
+                  test_xdp_features,
+                  test_features_need_driver_ops,
+                  test_queue_create_fails_after_add])
+    finally:
+        for name in kind_links():
+            cmd(f"ip link del dev {name}", fail=False)
+        cmd(f"rmmod {MOD}", fail=False)
+    ksft_exit()
+
+
+if __name__ == "__main__":
+    main()
