@@ -29,25 +29,27 @@ config_hash() {
 }
 
 # Every CONFIG_X=y/m/value the fragments ask for must survive olddefconfig:
-# a dependency that is not met silently drops an option (RUST above all).
+# a dependency that is not met silently drops an option (RUST above all). A
+# later fragment overrides an earlier one, as in merge_config.sh.
 verify_config() {
-	local frag line sym val got bad=0
-	for frag in "${OURS[@]}"; do
+	local frag line sym got bad=0
+	declare -A want=()
+	# NK_VERIFY: only these fragments (scripts/configs.sh: a variant drops
+	# options of the base that depend on what it turns off).
+	for frag in ${NK_VERIFY:-"${OURS[@]}"}; do
 		while IFS= read -r line; do
 			case "$line" in
-			CONFIG_*=n)
-				sym=${line%%=*}
-				if grep -q "^$sym=" "$TREE/.config"; then
-					echo "build: $sym is set, wanted off" >&2; bad=1
-				fi ;;
-			CONFIG_*=*)
-				sym=${line%%=*}; val=${line#*=}
-				got=$(sed -n "s/^$sym=//p" "$TREE/.config")
-				if [ "$got" != "$val" ]; then
-					echo "build: $sym=${got:-unset}, wanted $val" >&2; bad=1
-				fi ;;
+			CONFIG_*=*) want[${line%%=*}]=${line#*=} ;;
 			esac
 		done < "$frag"
+	done
+	for sym in "${!want[@]}"; do
+		got=$(sed -n "s/^$sym=//p" "$TREE/.config")
+		if [ "${want[$sym]}" = n ]; then
+			[ -z "$got" ] || { echo "build: $sym is set, wanted off" >&2; bad=1; }
+		elif [ "$got" != "${want[$sym]}" ]; then
+			echo "build: $sym=${got:-unset}, wanted ${want[$sym]}" >&2; bad=1
+		fi
 	done
 	[ $bad = 0 ] || die "kernel config is missing options (unmet dependencies?)"
 }

@@ -48,7 +48,7 @@ for v in "${variants[@]}"; do
 	tr -s ' \t' '\n' <<< "${OPTS[$v]}" | sed '/^$/d' > "$frag"
 	log "$v: $(tr '\n' ' ' < "$frag")"
 	start=$(date +%s)
-	NK_CONFIGS="base $frag" bash "$REPO/scripts/build.sh" all
+	NK_CONFIGS="base $frag" NK_VERIFY=$frag bash "$REPO/scripts/build.sh" all
 	tree=$NETKIT_RS_TREE
 	for o in ${WANT[$v]}; do
 		[ -f "$tree/$o" ] ||
