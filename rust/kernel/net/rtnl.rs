@@ -97,6 +97,7 @@ impl Rtnl {
     /// Not for drivers: RTNL is not recursive, and most of their callbacks run under it. The
     /// abstractions take it for the callbacks that the core calls without it and that need it
     /// (the BPF hooks and link callbacks), and hand the proof in.
+    #[cfg(CONFIG_BPF_SYSCALL)]
     pub(crate) fn lock() -> RtnlGuard {
         // SAFETY: No requirements; this may sleep.
         unsafe { bindings::rtnl_lock() };
