@@ -18,6 +18,8 @@ ST=$TREE/tools/testing/selftests
 export PYTHONDONTWRITEBYTECODE=1
 
 SCRIPTS=$(cd "$(dirname "$0")" && pwd)
+# udevadm as the suites call it (see guest-bin/udevadm).
+export PATH=$SCRIPTS/guest-bin:$PATH
 . "$SCRIPTS/guest-lib.sh"
 nk_select_impl "$IMPL" || exit 2
 
