@@ -91,7 +91,8 @@ test)
 	rm -rf "$out"; mkdir -p "$out"
 	set +e
 	# Not --foreground: on timeout the whole group goes, qemu included.
-	timeout -k 30 "${GUEST_TIMEOUT:-3600}" \
+	# Under CI's 90 minutes with the build, above the suites' own limits.
+	timeout -k 30 "${GUEST_TIMEOUT:-4800}" \
 		"${VNG[@]}" -v --rwdir "$out" --exec \
 		"$GUEST_ENV bash $REPO/scripts/guest-test.sh '$out' '$IMPL' \
 		 '${KSELFTESTS:-1}' '${UPSTREAM:-}'" \
