@@ -44,17 +44,19 @@ setup() {
 	ip -n $A link set va0 up && ip -n $B link set vb0 up
 }
 
-ifindex() { # ifindex [NS] DEV
-	local ns=()
-	[ $# = 2 ] && { ns=(-n "$1"); shift; }
-	ip "${ns[@]}" -j link show "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['ifindex'])"
+# nsdo NS COMMAND...: COMMAND in namespace NS, with its /sys; NS "" for this one.
+nsdo() {
+	local ns=$1; shift
+	if [ -n "$ns" ]; then ip netns exec "$ns" "$@"; else "$@"; fi
 }
 
-stat() { # stat NS DEV FIELD (rx/tx packets, bytes, dropped); NS "" for this one
-	local ns=()
-	[ -n "$1" ] && ns=(-n "$1")
-	ip "${ns[@]}" -j -s link show "$2" |
-		python3 -c "import json,sys; s=json.load(sys.stdin)[0]['stats64']; print(s['$3'.split('_')[0]]['$3'.split('_',1)[1]])"
+ifindex() { # ifindex [NS] DEV
+	[ $# = 2 ] || set -- "" "$1"
+	nsdo "$1" cat "/sys/class/net/$2/ifindex"
+}
+
+stat() { # stat NS DEV FIELD: one counter of dev_get_stats() (rx/tx packets, bytes, dropped)
+	nsdo "$1" cat "/sys/class/net/$2/statistics/$3"
 }
 
 expect_eq() { # expect_eq WHAT GOT WANT

@@ -39,9 +39,8 @@ setup6() {
 		ip -n $B addr add fd00:9::2/64 dev nk2 nodad
 }
 
-stat() { # stat NS DEV FIELD: one counter of `ip -s` (rx/tx packets, bytes, dropped)
-	ip -n "$1" -j -s link show "$2" |
-		python3 -c "import json,sys; s=json.load(sys.stdin)[0]['stats64']; print(s['$3'.split('_')[0]]['$3'.split('_',1)[1]])"
+stat() { # stat NS DEV FIELD: one counter of dev_get_stats() (rx/tx packets, bytes, dropped)
+	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"
 }
 
 expect_eq() { # expect_eq WHAT GOT WANT
@@ -73,7 +72,7 @@ ping_l2_ipv4() {
 	ip netns exec $A ping -q -c 3 -i 0.2 -W 2 10.9.0.2 || return 1
 	# ARP resolved the peer's random address.
 	local mac
-	mac=$(ip -n $B -j link show nk2 | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['address'])")
+	mac=$(ip netns exec $B cat /sys/class/net/nk2/address)
 	ip -n $A neigh show 10.9.0.2 dev nk1 | grep -q "lladdr $mac" ||
 		{ echo "no neighbour entry with $mac"; ip -n $A neigh; return 1; }
 	expect_eq "nk1 tx dropped" "$(stat $A nk1 tx_dropped)" 0
