@@ -18,7 +18,9 @@ import ctypes
 import io
 import json
 import os
+import queue
 import runpy
+import socket
 import sys
 
 import yaml
@@ -41,12 +43,34 @@ KSRC = sys.argv[1]
 CLI = f"{KSRC}/tools/net/ynl/pyynl/cli.py"
 SPEC = f"{KSRC}/Documentation/netlink/specs/rt-link.yaml"
 sys.path.append(f"{KSRC}/tools/net/ynl/pyynl")
-from lib import YnlFamily  # pylint: disable=import-error,wrong-import-position
+# pylint: disable=import-error,wrong-import-position
+import lib
+from lib import Netlink, YnlFamily
+
+_families = {}
+
+
+def _family(*args, **kwargs):
+    """YnlFamily(...) for the server: each family's spec is turned into objects
+    once (a second under emulation, for every request otherwise); each call
+    gets a new socket, in the namespace the server is in at that moment."""
+    key = (args, tuple(sorted(kwargs.items())))
+    fam = _families.get(key)
+    if fam is None:
+        fam = _families[key] = YnlFamily(*args, **kwargs)
+        return fam
+    fam.close()
+    fam.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, fam.nlproto.proto_num)
+    for opt in (Netlink.NETLINK_CAP_ACK, Netlink.NETLINK_EXT_ACK,
+                Netlink.NETLINK_GET_STRICT_CHK):
+        fam.sock.setsockopt(Netlink.SOL_NETLINK, opt, 1)
+    fam.async_msg_queue = queue.Queue()
+    return fam
 
 
 def info(ifname):
     """Print the attributes of a device that matter to netkit."""
-    link = YnlFamily(SPEC, schema="").do("getlink", {"ifname": ifname})
+    link = lib.YnlFamily(SPEC, schema="").do("getlink", {"ifname": ifname})
     keep = ("ifname", "mtu", "min-mtu", "max-mtu", "num-tx-queues",
             "num-rx-queues", "headroom", "tailroom", "link", "link-netnsid",
             "carrier", "operstate", "linkinfo")
@@ -73,6 +97,8 @@ def run(args):
 
 def serve(fifo):
     """Answer requests until a "quit" request."""
+    # cli.py, run for each request, takes YnlFamily from the lib package.
+    lib.YnlFamily = _family
     libc = ctypes.CDLL(None, use_errno=True)
     own = os.open("/proc/self/ns/net", os.O_RDONLY)
     while True:

@@ -287,11 +287,12 @@ trap 'nk_ynl_server_stop; rm -rf "$OUT"' EXIT
 nk_ynl_server_start "$OUT" || { ktap_skip_all "cannot start ynl"; exit "$KSFT_SKIP"; }
 
 record() { # record MODULE: every scenario's transcript into $OUT/MODULE
-	local sc
+	local sc t
 	nk_unload_all || return 1
 	modprobe "$1" || return 1
 	mkdir -p "$OUT/$1"
 	for sc in $SCENARIOS; do
+		t=$(date +%s%N)
 		ip netns add $NS || return 1
 		NK_NETNS=$NS ip netns exec $NS "$0" --scenario "$sc" > "$OUT/$1/$sc" 2>&1
 		# A transcript where nothing succeeded means the tools broke.
@@ -301,6 +302,7 @@ record() { # record MODULE: every scenario's transcript into $OUT/MODULE
 			{ echo "$1: $sc: extack not traced"; cat "$OUT/$1/$sc"; return 1; }
 		ip netns del $NS
 		ip netns del $NS2 2>/dev/null
+		echo "$1.$sc $(( ($(date +%s%N) - t) / 1000000 ))ms" >> "$OUT/times"
 	done
 	rmmod "$1"
 }
@@ -312,6 +314,8 @@ nk_case "record_netkit_rs" record netkit_rs
 for sc in $SCENARIOS; do
 	nk_case "$sc" diff -u "$OUT/netkit/$sc" "$OUT/netkit_rs/$sc"
 done
+# Where the recording time goes, scenario by scenario.
+[ ! -f "$OUT/times" ] || sed 's/^/# time /' "$OUT/times"
 
 # Keep the transcripts for review when asked to.
 [ -z "${NK_PARITY_OUT:-}" ] || { mkdir -p "$NK_PARITY_OUT" && cp -r "$OUT"/netkit* "$NK_PARITY_OUT"; }
