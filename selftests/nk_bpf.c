@@ -17,9 +17,11 @@
  *   link-churn IF TYPE N      creates and detaches N links of one pass
  *                             program, prints the links per second (make bench)
  *
- * TYPE is primary or peer; IF a device name, or "#N" for ifindex N; ID a
- * program id. ACTION is pass, drop, next or redirect:IFINDEX (bpf_redirect
- * to the egress of IFINDEX). Relative ids name programs (BPF_F_ID).
+ * TYPE is primary, peer or tcx; IF a device name, or "#N" for ifindex N; ID a
+ * program id; TYPE tcx is the tcx ingress hook of any device. ACTION is pass,
+ * drop, next, redirect:IFINDEX (bpf_redirect to the egress of IFINDEX) or
+ * peer:IFINDEX (bpf_redirect_peer into the peer of IFINDEX, for tcx).
+ * Relative ids name programs (BPF_F_ID).
  *
  * -e ERRNO: the request must fail with this errno (e.g. EACCES); the default
  * is that it succeeds; "any" takes every outcome. Exit status 0 when the
@@ -141,12 +143,16 @@ static int prog_load(const char *action)
 	union bpf_attr attr = {};
 	int fd;
 
-	if (!strncmp(action, "redirect:", 9)) {
-		/* return bpf_redirect(IFINDEX, 0); */
+	const char *to = strchr(action, ':');
+
+	if (to && (!strncmp(action, "redirect:", 9) || !strncmp(action, "peer:", 5))) {
+		/* return bpf_redirect(IFINDEX, 0) or bpf_redirect_peer(IFINDEX, 0); */
 		insns[n++] = INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_1, 0, 0,
-				  atoi(action + 9));
+				  atoi(to + 1));
 		insns[n++] = INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, 0);
-		insns[n++] = INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_redirect);
+		insns[n++] = INSN(BPF_JMP | BPF_CALL, 0, 0, 0,
+				  action[0] == 'p' ? BPF_FUNC_redirect_peer :
+						     BPF_FUNC_redirect);
 	} else {
 		int ret;
 
