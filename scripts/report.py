@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Summarise one guest test run as KTAP.
+"""Summarise one test run, of one or more guests, as KTAP.
 
-Reads the directory written by scripts/guest-test.sh (and the console log
+Reads each directory written by scripts/guest-test.sh (and the console log
 that scripts/guest.sh captured), prints every result as one KTAP stream, then
 the line `N passed, N failed, N skipped`.  Exits 1 if anything failed: a test
 case, a suite that did not finish its plan, an expected suite that is
 missing, a kernel splat in the guest log, or a guest that crashed or timed
 out.
 
-usage: report.py OUT [--expect-kunit SUITE ...]
+usage: report.py OUT [OUT ...] [--expect-kunit SUITE ...]
 """
 
 import argparse
@@ -154,25 +154,16 @@ def add_kselftest(rep, prefix, text, rc):
         rep.add(False, f"{prefix}.exit", diag=[f"exit status {rc}"])
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("out")
-    ap.add_argument("--expect-kunit", nargs="*", action="extend", default=[])
-    ap.add_argument("--expect-suite", nargs="*", action="extend", default=[])
-    # Cases that must pass, not only run (upstream's psp.py drops or skips
-    # its netkit cases if its netkit environment does not come up): the name
-    # of a result, or a prefix ending in "." of results of which at least
-    # one passed and none was skipped (failures fail anyway).
-    ap.add_argument("--expect-case", nargs="*", action="extend", default=[])
-    args = ap.parse_args()
-    out = args.out
-    rep = Report()
-
+def add_guest(rep, out, label, args):
+    """The results of one guest: its own checks, KUnit and its suites; returns
+    the names of the suites it ran. label prefixes the guest's own results
+    and KUnit's when make test ran several guests."""
+    pre = f"{label}." if label else ""
     diag = []
     for line in (read(os.path.join(out, "guest.ktap")) or "").splitlines():
         m = RESULT.match(line)
         if m:
-            rep.add(m.group("ok") == "ok", f"guest.{m.group('name').strip()}",
+            rep.add(m.group("ok") == "ok", f"{pre}guest.{m.group('name').strip()}",
                     m.group("dir"), diag)
             diag = []
         elif line.startswith("# "):
@@ -182,10 +173,10 @@ def main():
     suites = sorted(f[:-5] for f in os.listdir(kdir)) if os.path.isdir(kdir) else []
     for s in suites:
         # A KUnit suite's results file has the cases at depth 1.
-        add_suite(rep, f"kunit.{s}", read(os.path.join(kdir, f"{s}.ktap")), 1)
+        add_suite(rep, f"{pre}kunit.{s}", read(os.path.join(kdir, f"{s}.ktap")), 1)
     for s in args.expect_kunit:
         if s not in suites:
-            rep.add(False, f"kunit.{s}", diag=["KUnit suite did not run"])
+            rep.add(False, f"{pre}kunit.{s}", diag=["KUnit suite did not run"])
 
     sdir = os.path.join(out, "suites")
     names = sorted(f[:-5] for f in os.listdir(sdir) if f.endswith(".ktap")) \
@@ -198,6 +189,50 @@ def main():
             add_kselftest(rep, s, text, rc)
         else:
             add_suite(rep, s, text, 0, rc)
+
+    log = (read(os.path.join(out, "dmesg.txt")) or "") + \
+          (read(os.path.join(out, "console.log")) or "")
+    splats = list(dict.fromkeys(re.sub(r"^\[\s*[\d.]+\]\s*", "", l.strip())
+                                for l in log.splitlines() if SPLAT.search(l)))
+    rep.add(not splats, f"{pre}guest.no_kernel_splat", diag=splats[:20])
+    # Taint flags a splat leaves even where its message was lost.
+    taint_bits = {"B (bad page)": 5, "D (died)": 7, "W (warned)": 9,
+                  "L (soft lockup)": 14}
+    tainted = (read(os.path.join(out, "tainted")) or "").strip()
+    if tainted.isdigit():
+        bad = [n for n, b in taint_bits.items() if int(tainted) >> b & 1]
+        rep.add(not bad, f"{pre}guest.not_tainted",
+                diag=[f"kernel tainted {tainted}: {', '.join(bad)}"] if bad else [])
+    leaks = (read(os.path.join(out, "kmemleak.txt")) or "").strip()
+    rep.add(not leaks, f"{pre}guest.no_kmemleak",
+            diag=[l for l in leaks.splitlines()[:20]])
+    vrc = (read(os.path.join(out, "vng.rc")) or "").strip()
+    finished = read(os.path.join(out, "done")) is not None
+    rep.add(finished, f"{pre}guest.finished",
+            diag=[] if finished else
+            [f"guest did not finish (vng exit {vrc or '?'}; 124 = timeout); "
+             f"see {out}/console.log"])
+    return names
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    # One directory per guest of the run (scripts/test.sh).
+    ap.add_argument("out", nargs="+")
+    ap.add_argument("--expect-kunit", nargs="*", action="extend", default=[])
+    ap.add_argument("--expect-suite", nargs="*", action="extend", default=[])
+    # Cases that must pass, not only run (upstream's psp.py drops or skips
+    # its netkit cases if its netkit environment does not come up): the name
+    # of a result, or a prefix ending in "." of results of which at least
+    # one passed and none was skipped (failures fail anyway).
+    ap.add_argument("--expect-case", nargs="*", action="extend", default=[])
+    args = ap.parse_args()
+    rep = Report()
+
+    names = []
+    for out in args.out:
+        label = os.path.basename(os.path.normpath(out)) if len(args.out) > 1 else ""
+        names += add_guest(rep, out, label, args)
     for s in args.expect_suite:
         if s not in names:
             rep.add(False, s, diag=["suite did not run"])
@@ -206,29 +241,6 @@ def main():
             return n == c or (c.endswith(".") and n.startswith(c))
         if not any(map(named, rep.passed_names)) or any(map(named, rep.skipped_names)):
             rep.add(False, c, diag=["case did not pass (missing or skipped)"])
-
-    log = (read(os.path.join(out, "dmesg.txt")) or "") + \
-          (read(os.path.join(out, "console.log")) or "")
-    splats = list(dict.fromkeys(re.sub(r"^\[\s*[\d.]+\]\s*", "", l.strip())
-                                for l in log.splitlines() if SPLAT.search(l)))
-    rep.add(not splats, "guest.no_kernel_splat", diag=splats[:20])
-    # Taint flags a splat leaves even where its message was lost.
-    taint_bits = {"B (bad page)": 5, "D (died)": 7, "W (warned)": 9,
-                  "L (soft lockup)": 14}
-    tainted = (read(os.path.join(out, "tainted")) or "").strip()
-    if tainted.isdigit():
-        bad = [n for n, b in taint_bits.items() if int(tainted) >> b & 1]
-        rep.add(not bad, "guest.not_tainted",
-                diag=[f"kernel tainted {tainted}: {', '.join(bad)}"] if bad else [])
-    leaks = (read(os.path.join(out, "kmemleak.txt")) or "").strip()
-    rep.add(not leaks, "guest.no_kmemleak",
-            diag=[l for l in leaks.splitlines()[:20]])
-    vrc = (read(os.path.join(out, "vng.rc")) or "").strip()
-    finished = read(os.path.join(out, "done")) is not None
-    rep.add(finished, "guest.finished",
-            diag=[] if finished else
-            [f"guest did not finish (vng exit {vrc or '?'}; 124 = timeout); "
-             f"see {out}/console.log"])
 
     print("KTAP version 1")
     print(f"1..{len(rep.lines_results())}")

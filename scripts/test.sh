@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make test: run the suites in guests of the test kernel and report.
+#
+# usage: test.sh [REPORT_OPTION ...]   options for scripts/report.py
+# environment: as guest.sh (IMPL, KSELFTESTS, UPSTREAM, ...), and
+#   GUEST_SHARDS  2 (default): two guests at once, one for the project's
+#                 kselftests and one for the upstream suites (without any,
+#                 one for the first kselftest named and one for the rest);
+#                 1: one guest
+#
+# An emulated guest mostly runs one test process at a time and keeps about
+# one host core busy, so two guests on two cores finish in about the time
+# the longer part takes alone. Each guest loads the module, runs KUnit and
+# has its own checks (splats, taint, kmemleak, finished).
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+. "$REPO/scripts/lib.sh"
+
+IMPL=${IMPL:-rs}
+out=$NETKIT_RS_CACHE/results/$(date +%Y%m%d-%H%M%S)-$IMPL
+mkdir -p "$out"
+ks=${KSELFTESTS:-1} up=${UPSTREAM:-}
+
+guest() { # guest DIR KSELFTESTS UPSTREAM
+	local t=$SECONDS
+	KSELFTESTS=$2 UPSTREAM=$3 bash "$REPO/scripts/guest.sh" test "$1"
+	echo "test: guest ${1##*/} took $((SECONDS - t))s" >&2
+}
+
+# The second guest takes the upstream suites or, without any, the kselftests
+# after the first one named.
+read -r -a named <<< "$( [ "$ks" = 0 ] || [ "$ks" = 1 ] || echo "$ks")"
+if [ "${GUEST_SHARDS:-2}" -lt 2 ]; then
+	shard=()
+elif [ "$ks" != 0 ] && [ -n "$up" ]; then
+	shard=("$ks" "" 0 "$up")
+elif [ "${#named[@]}" -ge 2 ]; then
+	shard=("${named[0]}" "" "${named[*]:1}" "")
+else
+	shard=()
+fi
+
+start=$SECONDS
+if [ ${#shard[@]} = 4 ]; then
+	dirs=("$out/kselftests" "$out/upstream")
+	[ -n "${shard[3]}" ] || dirs[1]=$out/kselftests2
+	guest "${dirs[0]}" "${shard[0]}" "${shard[1]}" &
+	pid=$!
+	# vng prepares the tree's module links (.virtme_mods) at start: one at
+	# a time.
+	sleep 20
+	guest "${dirs[1]}" "${shard[2]}" "${shard[3]}" || true
+	wait "$pid" || true
+else
+	dirs=("$out")
+	guest "$out" "$ks" "$up" || true
+fi
+echo "test: guest run took $((SECONDS - start))s, results in $out" >&2
+ln -sfn "$out" "$NETKIT_RS_CACHE/results/latest"
+python3 "$REPO/scripts/report.py" "${dirs[@]}" "$@"
