@@ -64,3 +64,11 @@ fn forwards<'a>(dev: &'a DriverDevice<Dummy>, mut skb: SkBuff<'a>, ctx: &'a TxCo
 fn sets_noarp(dev: &mut dev::Setup<'_>) {
     dev.update_flags(SetupFlag::NoArp, SetupFlags::empty());
 }
+
+fn sets_xdp_features(mut dev: NewLink<'_, Dummy>) -> Result {
+    dev.set_xdp_features(XdpFeatures::empty())
+}
+
+fn redirects(nc: &NetContext, skb: SkBuff<'_>, ctx: &TxContext) {
+    nc.redirect(skb, ctx);
+}

@@ -9,16 +9,6 @@
 
 #if defined(CONFIG_RUST_NETDEV_ABSTRACTIONS) && defined(CONFIG_BPF_SYSCALL)
 
-__rust_helper u32 rust_helper_bpf_prog_id(const struct bpf_prog *prog)
-{
-	return prog->aux->id;
-}
-
-__rust_helper u32 rust_helper_bpf_prog_type(const struct bpf_prog *prog)
-{
-	return prog->type;
-}
-
 __rust_helper struct bpf_prog *rust_helper_bpf_prog_get_type(u32 ufd,
 							     enum bpf_prog_type type)
 {

@@ -42,11 +42,6 @@ __rust_helper void rust_helper_dev_core_stats_tx_dropped_inc(struct net_device *
 	dev_core_stats_tx_dropped_inc(dev);
 }
 
-__rust_helper unsigned long rust_helper_dev_stats_read_tx_dropped(const struct net_device *dev)
-{
-	return DEV_STATS_READ(dev, tx_dropped);
-}
-
 __rust_helper void rust_helper_eth_hw_addr_random(struct net_device *dev)
 {
 	eth_hw_addr_random(dev);

@@ -7,8 +7,11 @@
 
 #ifdef CONFIG_RUST_NETDEV_ABSTRACTIONS
 
-/* NET_SKB_PAD uses max(), which bindgen cannot evaluate. */
-__rust_helper unsigned int rust_helper_net_skb_pad(void)
+/*
+ * NET_SKB_PAD is max(), a statement expression: neither bindgen nor a
+ * RUST_CONST_HELPER_ initializer can take it.
+ */
+__rust_helper unsigned int rust_helper_NET_SKB_PAD(void)
 {
 	return NET_SKB_PAD;
 }

@@ -85,7 +85,7 @@ pub const GSO_MAX_SIZE: u32 = bindings::GSO_MAX_SIZE;
 /// Returns the default headroom (`NET_SKB_PAD`).
 pub fn net_skb_pad() -> u32 {
     // SAFETY: No requirements.
-    unsafe { bindings::net_skb_pad() }
+    unsafe { bindings::NET_SKB_PAD() }
 }
 /// Size of a device name buffer (`IFNAMSIZ`).
 pub const IFNAMSIZ: usize = bindings::IFNAMSIZ as usize;
@@ -592,7 +592,8 @@ impl<T: Driver> DriverDevice<T> {
     /// carries `T`'s tag: the adapters of drivers whose code is the same may share one address.
     #[inline]
     pub fn from_device(dev: &Device) -> Option<&Self> {
-        // SAFETY: The device is valid; its ops table is static and never changes.
+        // SAFETY: The device is valid, and so is its `netdev_ops` table while it exists: its
+        // driver's, in that driver's module, which cannot unload while the device exists.
         let xmit = unsafe { (*(*dev.as_raw()).netdev_ops).ndo_start_xmit }?;
         let ours: unsafe extern "C" fn(
             *mut bindings::sk_buff,

@@ -117,11 +117,19 @@ impl Policy {
 
 /// A netlink attribute (`struct nlattr`) followed by its payload.
 ///
+/// Unsized: a reference carries the payload's length, so it covers the whole attribute and
+/// reading the payload stays within its provenance.
+///
 /// # Invariants
 ///
-/// `self` is a valid `struct nlattr` whose `nla_len` bytes are readable.
-#[repr(transparent)]
-pub struct Attr(Opaque<bindings::nlattr>);
+/// `hdr` is a valid `struct nlattr` and `data` the payload right behind it, `nla_len - HDRLEN`
+/// bytes (none if `nla_len` is below `HDRLEN`); neither changes while the attribute is
+/// borrowed.
+#[repr(C)]
+pub struct Attr {
+    hdr: Opaque<bindings::nlattr>,
+    data: [u8],
+}
 
 impl Attr {
     /// Creates a reference from a raw pointer.
@@ -132,25 +140,25 @@ impl Attr {
     /// unmodified for `'a`.
     #[inline]
     pub unsafe fn from_raw<'a>(ptr: *const bindings::nlattr) -> &'a Self {
-        // SAFETY: `Attr` is transparent over `nlattr`; validity per the safety requirements.
-        unsafe { &*ptr.cast() }
+        // SAFETY: The header is readable per the safety requirements.
+        let len = usize::from(unsafe { (*ptr).nla_len }).saturating_sub(HDRLEN);
+        let attr = core::ptr::slice_from_raw_parts(ptr.cast::<u8>(), len) as *const Self;
+        // INVARIANT: The header followed by `len` payload bytes, at most `nla_len` bytes in all,
+        // which the safety requirements make readable and unchanged for `'a`.
+        // SAFETY: As above; `ptr` is aligned for the header, the payload needs no alignment.
+        unsafe { &*attr }
     }
 
     /// Returns the raw pointer.
     #[inline]
     pub fn as_raw(&self) -> *mut bindings::nlattr {
-        self.0.get()
+        self.hdr.get()
     }
 
     /// Returns the payload.
     #[inline]
     pub fn data(&self) -> &[u8] {
-        let attr = self.as_raw();
-        // SAFETY: By the type invariant the header is readable.
-        let len = usize::from(unsafe { (*attr).nla_len }).saturating_sub(HDRLEN);
-        // SAFETY: By the type invariant the `nla_len` bytes from `attr`, i.e. the header and
-        // `len` payload bytes, are readable and not modified while `self` is borrowed.
-        unsafe { core::slice::from_raw_parts(attr.cast::<u8>().add(HDRLEN), len) }
+        &self.data
     }
 
     /// Returns the payload length (`nla_len`).
@@ -214,6 +222,10 @@ impl Attr {
 /// assert_eq!(a.len(), 4);
 /// assert_eq!(AttrBuf::new(1, [1u8, 2]).data(), &[1, 2]);
 /// ```
+///
+/// # Invariants
+///
+/// `hdr.nla_len` is `HDRLEN + N`.
 #[repr(C, align(4))]
 pub struct AttrBuf<const N: usize> {
     hdr: bindings::nlattr,
@@ -225,6 +237,7 @@ impl<const N: usize> AttrBuf<N> {
     #[inline]
     pub fn new(ty: u16, data: [u8; N]) -> Self {
         const { assert!(HDRLEN + N <= u16::MAX as usize) };
+        // INVARIANT: The length is the header's and the payload's.
         Self {
             hdr: bindings::nlattr {
                 nla_len: (HDRLEN + N) as u16,
@@ -249,9 +262,9 @@ impl<const N: usize> core::ops::Deref for AttrBuf<N> {
     #[inline]
     fn deref(&self) -> &Attr {
         // SAFETY: `repr(C)` puts the `N` payload bytes right behind the 4-byte header, whose
-        // `nla_len` is `HDRLEN + N`; both live as long as `self` and `&self` keeps them unchanged.
-        // The pointer is derived from all of `self`, not from the header field, so reading the
-        // payload through it stays within its provenance.
+        // `nla_len` is `HDRLEN + N` (the type invariant); both live as long as `self` and `&self`
+        // keeps them unchanged. The pointer is derived from all of `self`, not from the header
+        // field, so reading the payload through it stays within its provenance.
         unsafe { Attr::from_raw(core::ptr::from_ref(self).cast()) }
     }
 }

@@ -246,7 +246,7 @@ impl Instance<'_> {
 /// `netkit_queue_unlease()` does.
 ///
 /// Leases end only here, so a queue reached through a lease stays valid while the lock that
-/// proves it is held ([`OpsLocked::rx_queue_lease`]) or, for [`Device::rx_queue_lease_rcu`],
+/// proves it is held ([`OpsLocked::rx_queue_lease`]) or, for `Device::rx_queue_lease_rcu()`,
 /// for an RCU read-side section: `unregister_netdevice_many_notify()` waits for a grace period
 /// after `ndo_uninit`, and the physical device cannot be freed before that, since its
 /// unregistration takes its lessees down in its own batch first (see
@@ -333,6 +333,8 @@ impl<'a> QueueSlot<'a> {
         let idx = dev.real_num_rx_queues();
         // SAFETY: The count grows.
         unsafe { self.ops.set_real_num_rx_queues(idx + 1) }?;
+        // INVARIANT: `idx` is the queue just made real; `self` is consumed, so this is the only
+        // `NewQueue` of this call.
         Ok(NewQueue {
             idx,
             _invariant: PhantomData,
@@ -342,6 +344,11 @@ impl<'a> QueueSlot<'a> {
 
 /// The receive queue [`QueueSlot::add`] added, which [`QueueMgmt::queue_create`] returns for
 /// the core to lease.
+///
+/// # Invariants
+///
+/// `idx` is the index of the receive queue that [`QueueSlot::add`] made real in the
+/// `queue_create` call of lifetime `'a`: the core leases it without checking it.
 pub struct NewQueue<'a> {
     idx: u32,
     _invariant: PhantomData<fn(&'a ()) -> &'a ()>,
@@ -429,8 +436,11 @@ impl Device {
     /// but the physical device is freed only by its own unregistration, which takes this device
     /// down in its batch and waits for a grace period (`synchronize_net()` after `ndo_uninit`)
     /// before `netdev_run_todo()` can free either.
+    ///
+    /// Only for a Rust driver's own device (`forward_xsk_wakeup()`), whose leases end as
+    /// described; not public, since no such rule binds another driver's.
     #[inline]
-    pub fn rx_queue_lease_rcu<'a>(
+    pub(crate) fn rx_queue_lease_rcu<'a>(
         &'a self,
         idx: u32,
         _guard: &'a rcu::Guard,
@@ -473,6 +483,12 @@ pub trait QueueMgmt: Driver {
 ///
 /// Typed by its driver, so that a driver cannot name another driver's table: the callbacks
 /// read the device's private area as `T::Data`.
+///
+/// # Invariants
+///
+/// The table's callbacks are `QueueMgmtAdapter<T>`'s, so it may only be installed on devices
+/// of driver `T`, which [`Driver::QUEUE_MGMT_OPS`] of type `Option<&QueueMgmtOps<Self>>`
+/// ensures.
 #[repr(transparent)]
 pub struct QueueMgmtOps<T>(bindings::netdev_queue_mgmt_ops, PhantomData<T>);
 

@@ -160,7 +160,8 @@ impl Device {
     /// and `ndo_xsk_wakeup`).
     #[inline]
     pub fn has_xsk_ops(&self) -> bool {
-        // SAFETY: The device is valid; its ops table is static and never changes.
+        // SAFETY: The device is valid, and so is its `netdev_ops` table while it exists: its
+        // driver's, in that driver's module, which cannot unload while the device exists.
         let ops = unsafe { &*(*self.as_raw()).netdev_ops };
         ops.ndo_bpf.is_some() && ops.ndo_xdp_xmit.is_some() && ops.ndo_xsk_wakeup.is_some()
     }
@@ -186,7 +187,7 @@ pub(crate) fn forward_xsk_wakeup(
     }
     let phys_rxq = dev.rx_queue_lease_rcu(queue_id, guard).ok_or(EOPNOTSUPP)?;
     let phys = phys_rxq.dev().as_raw();
-    // SAFETY: The device is valid; its ops table is static.
+    // SAFETY: The device is valid, and so is its driver's `netdev_ops` table while it exists.
     let wakeup = unsafe { (*(*phys).netdev_ops).ndo_xsk_wakeup }.ok_or(EOPNOTSUPP)?;
     // SAFETY: The physical device is valid for the read-side section (a leased queue outlives
     // one, see `rx_queue_lease_rcu()`), the call runs in it as the core's, and the physical

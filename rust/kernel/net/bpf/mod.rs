@@ -155,15 +155,16 @@ impl Prog {
     /// Returns the program's id.
     #[inline]
     pub fn id(&self) -> u32 {
-        // SAFETY: The program is valid; its aux data lives as long as the program.
-        unsafe { bindings::bpf_prog_id(self.as_raw()) }
+        // SAFETY: The program is valid; its aux data lives as long as the program, and the id
+        // is set before the program is published (`bpf_prog_load()`) and never changes.
+        unsafe { (*(*self.as_raw()).aux).id }
     }
 
     /// Returns the program's type (`enum bpf_prog_type`).
     #[inline]
     pub fn prog_type(&self) -> u32 {
-        // SAFETY: The program is valid.
-        unsafe { bindings::bpf_prog_type(self.as_raw()) }
+        // SAFETY: The program is valid; its type is set when it is loaded and never changes.
+        unsafe { (*self.as_raw()).type_ }
     }
 }
 

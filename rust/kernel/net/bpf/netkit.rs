@@ -7,6 +7,12 @@
 //! [`Registration`]; without one they fail with `EINVAL`. One implementation is registered at a
 //! time.
 //!
+//! Netkit's own interface, not a general one: the C side exports it only to the `netkit` and
+//! `netkit_rs` modules, so only a netkit implementation links against it. It is in the `kernel`
+//! crate because wrapping it takes `unsafe`, which drivers do not have; the attach types it
+//! serves ([`AttachType::NETKIT_PRIMARY`](super::AttachType::NETKIT_PRIMARY), ...) and
+//! `bpf_link_info::netkit` are uAPI, which the general types name like every other.
+//!
 //! C header: [`include/net/netkit.h`](srctree/include/net/netkit.h).
 
 use super::{

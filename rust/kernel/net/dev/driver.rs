@@ -549,7 +549,8 @@ impl<T: Driver> Adapter<T> {
         // SAFETY: The core calls `ndo_bpf` with RTNL and the ops lock held: `dev_xdp_install()`
         // and `xp_assign_dev()` assert the ops lock, their callers (`dev_xdp_attach()`, the XDP
         // link ops, `dev_xdp_uninstall()`, `xsk_bind()`, `xp_release_deferred()`) take RTNL, and
-        // `xp_disable_drv_zc()`, `bpf_map_offload_ndo()` assert it.
+        // `xp_disable_drv_zc()`, `bpf_map_offload_ndo()` assert it; `dev_xdp_propagate()` takes
+        // the ops lock and runs in an upper device's `ndo_bpf`, under RTNL as above.
         let (ops, rtnl) = unsafe { (Ops::assume_locked(dev), Rtnl::assume_held()) };
         let pool = matches!(req.command(), BpfCommand::SetupXskPool { .. });
         from_result(|| {

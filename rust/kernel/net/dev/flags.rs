@@ -73,6 +73,10 @@ impl_flags!(
     /// Not all of [`Flag`]: the core reads some as what the device is. With `IFF_LOOPBACK`, IPv6
     /// takes the device for its namespace's loopback and keeps pointers to it, without a
     /// reference, in its null routes.
+    ///
+    /// # Invariants
+    ///
+    /// Only bits of [`SetupFlag`] are set (`impl_flags!` masks every operation with them).
     #[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
     pub struct SetupFlags(u32);
 

@@ -21,6 +21,12 @@ use crate::{
 
 impl_flags!(
     /// A set of private flags for [`Setup::update_priv_flags`](super::Setup::update_priv_flags).
+    ///
+    /// # Invariants
+    ///
+    /// Only bits of [`PrivFlag`] are set (`impl_flags!` masks every operation with them): the
+    /// others tell the core what kind of device it is (`IFF_EBRIDGE`, `IFF_BONDING`, ...) and
+    /// make it read the private area as that kind's.
     #[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
     pub struct PrivFlags(u32);
 

@@ -9,6 +9,10 @@ use super::{
 use crate::{
     bindings,
     net::skbuff::TxContext,
+    sync::atomic::{
+        Atomic,
+        Relaxed, //
+    },
     types::Opaque, //
 };
 
@@ -65,8 +69,14 @@ impl<T: Driver> DriverDevice<T> {
         unsafe {
             bindings::dev_fetch_sw_netstats(stats.0.get(), (*self.as_raw()).__bindgen_anon_2.tstats)
         };
-        // SAFETY: The device is valid.
-        let dropped = unsafe { bindings::dev_stats_read_tx_dropped(self.as_raw()) };
+        // `DEV_STATS_READ(dev, tx_dropped)`: the core updates the counter with atomic
+        // operations (`DEV_STATS_INC`).
+        // SAFETY: The device is valid, so is its `stats.__tx_dropped`, an `atomic_long_t`, which
+        // is only accessed atomically.
+        let dropped = unsafe {
+            Atomic::from_ptr(&raw mut (*self.as_raw()).stats.__bindgen_anon_8.__tx_dropped.counter)
+        }
+        .load(Relaxed);
         stats.set_tx_dropped(dropped as u64);
     }
 }
