@@ -80,9 +80,8 @@ test: build
 		--expect-suite $(addprefix upstream.,$(UPSTREAM)) \
 		$(addprefix --expect-case ,$(foreach u,$(UPSTREAM),$(EXPECT_CASES_$(u))))
 
-# The edit-build-test loop: KUnit, the parity check (in one guest) and smoke
-# runs of the pair and lease suites (50 create/delete cycles; in a second
-# guest at the same time), no upstream suite.
+# The edit-build-test loop: KUnit, the parity check and smoke runs of the
+# pair and lease suites (50 create/delete cycles), no upstream suite.
 test-quick:
 	@$(MAKE) --no-print-directory test KSELFTESTS="parity.sh pair.sh lease.py misuse.py" \
 		NK_CYCLES=$(QUICK_CYCLES) UPSTREAM=
