@@ -31,7 +31,13 @@ use crate::{
         this_module,
         ModuleMetadata, //
     },
-    net::rtnl::Rtnl,
+    net::{
+        dev::{
+            Adapter,
+            Driver, //
+        },
+        rtnl::Rtnl,
+    },
     prelude::*,
     sync::aref::ARef, //
 };
@@ -41,8 +47,10 @@ use core::marker::PhantomData;
 ///
 /// The core calls these in process context without locks held, with a reference on
 /// [`Hook::OwnerModule`]; the adapter takes RTNL around each, as `netkit.c` does, and hands the
-/// proof in.
-pub trait Hook: Sync + 'static {
+/// proof in. The implementation is also the netkit device driver: while it is registered,
+/// `bpf_redirect_peer()` calls its [`Driver::get_peer_dev`] through a static call
+/// (`netkit_bpf_ops::peer_dev`) rather than a function pointer.
+pub trait Hook: Driver {
     /// The module that provides the callbacks (`netkit_bpf_ops::owner`): each call holds a
     /// reference on it, and the ops table is a constant of its image, so a call that started
     /// before the registration was dropped still finds both.
@@ -84,11 +92,18 @@ impl<T: Hook> Registration<T> {
     /// `T`'s callbacks: a constant, so that a call in flight, which pins `T::OwnerModule`, can
     /// still read it after the registration is gone.
     const OPS: bindings::netkit_bpf_ops = bindings::netkit_bpf_ops {
-        owner: this_module::<T::OwnerModule>().as_ptr(),
+        owner: this_module::<<T as Hook>::OwnerModule>().as_ptr(),
         prog_attach: Some(Self::prog_attach),
         link_attach: Some(Self::link_attach),
         prog_detach: Some(Self::prog_detach),
         prog_query: Some(Self::prog_query),
+        // The function the adapter puts in `ndo_get_peer_dev`, so the core compares equal
+        // exactly for devices of `T`.
+        peer_dev: if T::HAS_GET_PEER_DEV {
+            Some(Adapter::<T>::get_peer_dev)
+        } else {
+            None
+        },
     };
 
     /// Registers `T`.
@@ -97,7 +112,9 @@ impl<T: Hook> Registration<T> {
     pub fn new() -> Result<Self> {
         let ops: &'static bindings::netkit_bpf_ops = &Self::OPS;
         // SAFETY: `ops` is valid for the lifetime of the module, which each call pins; `drop`
-        // unregisters the same pointer.
+        // unregisters the same pointer. The core calls `peer_dev` only for a device whose
+        // `ndo_get_peer_dev` is that same function, a device of `T`, as the adapter requires,
+        // and stops before unregistering returns.
         to_result(unsafe { bindings::netkit_bpf_ops_register(ops) })?;
         // INVARIANT: Registered.
         Ok(Self {

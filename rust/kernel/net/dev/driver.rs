@@ -450,7 +450,9 @@ impl<T: Driver> Adapter<T> {
     ///
     /// The arguments are those the core passes to `net_device_ops::ndo_get_peer_dev` for a device
     /// of this driver.
-    unsafe extern "C" fn get_peer_dev(dev: *mut bindings::net_device) -> *mut bindings::net_device {
+    pub(crate) unsafe extern "C" fn get_peer_dev(
+        dev: *mut bindings::net_device,
+    ) -> *mut bindings::net_device {
         // SAFETY: A device of this driver, valid during the call.
         let dev = unsafe { Self::dev(dev) };
         // The caller is in an RCU read-side section that outlives this nested one, so the
