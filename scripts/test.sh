@@ -12,9 +12,8 @@
 # An emulated guest's two vCPUs keep up to two host cores busy (one guest
 # alone: qemu at about 190 % CPU): on a 2-core machine two guests got about
 # 95 % each and ran slower (module.sh 126 s against 82 s alone), so they only
-# pay where there are cores to spare. Each
-# guest loads the module, runs KUnit and has its own checks (splats, taint,
-# kmemleak, finished).
+# pay where there are cores to spare. Each guest loads the module, runs KUnit
+# and has its own checks (splats, taint, kmemleak, finished).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
