@@ -39,6 +39,10 @@ else
 	echo "guest: KVM unusable here, using software emulation" >&2
 	VNG+=(--disable-kvm)
 fi
+# virtme-ng shares the host's root over virtiofs where it finds virtiofsd
+# (make deps installs it), else over the much slower 9p.
+command -v virtiofsd >/dev/null ||
+	echo "guest: no virtiofsd (make deps): the root is shared over 9p, slower" >&2
 # Extra qemu options, e.g. make bench's "-icount shift=0,sleep=off".
 [ -z "${GUEST_QEMU_OPTS:-}" ] || VNG+=(--qemu-opts "$GUEST_QEMU_OPTS")
 
