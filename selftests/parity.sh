@@ -7,8 +7,12 @@
 
 source "$(dirname "$(readlink -e "$0")")/lib.sh"
 
-NS=nkpar
+# The peer namespace of sc_peer_netns; each scenario runs in a namespace
+# named after it.
 NS2=nkpar2
+# Scenarios recorded at once: under emulation a scenario's time is mostly
+# its programs starting, which the guest's vCPUs do side by side.
+JOBS=${NK_PARITY_JOBS:-$(nproc)}
 
 run() { # run CMD...: print the command, its output and its exit code
 	echo "\$ $*"
@@ -283,28 +287,48 @@ IMPL_MOD=$(nk_module)
 was_loaded=0
 nk_loaded "$IMPL_MOD" && was_loaded=1
 OUT=$(mktemp -d)
-trap 'nk_ynl_server_stop; rm -rf "$OUT"' EXIT
-nk_ynl_server_start "$OUT" || { ktap_skip_all "cannot start ynl"; exit "$KSFT_SKIP"; }
+trap 'rm -rf "$OUT"' EXIT
+
+record_one() { # record_one MODULE SCENARIO: its transcript into $OUT/MODULE
+	local ns=nkpar-$2 t
+	t=$(date +%s%N)
+	ip netns add "$ns" || return 1
+	NK_NETNS=$ns ip netns exec "$ns" "$0" --scenario "$2" > "$OUT/$1/$2" 2>&1
+	ip netns del "$ns"
+	# A transcript where nothing succeeded means the tools broke.
+	grep -q '^rc=0$' "$OUT/$1/$2" ||
+		{ echo "$1: $2: no command succeeded"; cat "$OUT/$1/$2"; return 1; }
+	! grep -q '^NOT traced' "$OUT/$1/$2" ||
+		{ echo "$1: $2: extack not traced"; cat "$OUT/$1/$2"; return 1; }
+	echo "$1.$2 $(( ($(date +%s%N) - t) / 1000000 ))ms" >> "$OUT/times"
+}
+
+record_job() { # record_job MODULE JOB: scenarios JOB, JOB + JOBS, ... in turn
+	local i=0 sc
+	# A ynl server of its own: one answers one request at a time.
+	mkdir "$OUT/ynl-$1-$2" &&
+		nk_ynl_server_start "$OUT/ynl-$1-$2" || { echo "cannot start ynl"; return 1; }
+	trap nk_ynl_server_stop EXIT
+	for sc in $SCENARIOS; do
+		[ $((i++ % JOBS)) = "$2" ] || continue
+		record_one "$1" "$sc" || return 1
+	done
+}
 
 record() { # record MODULE: every scenario's transcript into $OUT/MODULE
-	local sc t
+	local job pids=() rc=0
 	nk_unload_all || return 1
 	modprobe "$1" || return 1
 	mkdir -p "$OUT/$1"
-	for sc in $SCENARIOS; do
-		t=$(date +%s%N)
-		ip netns add $NS || return 1
-		NK_NETNS=$NS ip netns exec $NS "$0" --scenario "$sc" > "$OUT/$1/$sc" 2>&1
-		# A transcript where nothing succeeded means the tools broke.
-		grep -q '^rc=0$' "$OUT/$1/$sc" ||
-			{ echo "$1: $sc: no command succeeded"; cat "$OUT/$1/$sc"; return 1; }
-		! grep -q '^NOT traced' "$OUT/$1/$sc" ||
-			{ echo "$1: $sc: extack not traced"; cat "$OUT/$1/$sc"; return 1; }
-		ip netns del $NS
-		ip netns del $NS2 2>/dev/null
-		echo "$1.$sc $(( ($(date +%s%N) - t) / 1000000 ))ms" >> "$OUT/times"
+	for job in $(seq 0 $((JOBS - 1))); do
+		record_job "$1" "$job" &
+		pids+=($!)
 	done
-	rmmod "$1"
+	for job in "${pids[@]}"; do
+		wait "$job" || rc=1
+	done
+	ip netns del $NS2 2>/dev/null
+	[ $rc = 0 ] && rmmod "$1"
 }
 
 ktap_print_header
