@@ -23,7 +23,9 @@ mkdir -p "$NETKIT_RS_CACHE/bench"
 rr=$NETKIT_RS_CACHE/bench/nk_rr
 gcc -O2 -Wall -o "$rr" "$REPO/bench/nk_rr.c"
 nkbpf=$NETKIT_RS_CACHE/bench/nk_bpf
-gcc -O2 -Wall -I"$TREE/usr/include" -o "$nkbpf" "$REPO/selftests/nk_bpf.c"
+# The tree's copy: it includes kselftest.h by its path in the tree.
+gcc -O2 -Wall -I"$TREE/usr/include" -o "$nkbpf" \
+	"$TREE/tools/testing/selftests/drivers/net/netkit_rs/nk_bpf.c"
 churn=$NETKIT_RS_CACHE/bench/nk_churn
 gcc -O2 -Wall -I"$TREE/usr/include" -o "$churn" "$REPO/bench/nk_churn.c"
 

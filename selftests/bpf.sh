@@ -34,7 +34,7 @@ trap cleanup EXIT
 # nkb0 here (primary), its peer nkb1 in $A; veth va0 in $A, its peer vb0 in $B.
 setup() {
 	cleanup
-	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf || return 1
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpffs /sys/fs/bpf || return 1
 	mkdir -p "$PIN"
 	ip netns add $A && ip netns add $B || return 1
 	ip link add nkb0 type netkit peer name nkb1 netns $A || return 1
@@ -77,7 +77,7 @@ errors() {
 	"$NKB" -e ENODEV attach '#999999' primary pass &&
 	"$NKB" -e ENOENT detach nkb0 primary "$("$NKB" attach nkb0 peer pass)" &&
 	nk_ynl --do newlink --create --excl --json \
-		'{"ifname": "nks0", "linkinfo": {"kind": "netkit", "data": {"pairing": "single", "mode": "l2"}}}' &&
+		"$(nk_link nks0 '{"pairing": "single", "mode": "l2"}')" &&
 	"$NKB" -e EOPNOTSUPP attach nks0 primary pass &&
 	"$NKB" -e EOPNOTSUPP link nks0 primary pass "$PIN/l" &&
 	"$NKB" -e EOPNOTSUPP query nks0 primary
@@ -93,7 +93,8 @@ prog_actions() {
 		{ echo "bpftool net show lacks prog $id"; bpftool net show dev nkb0; return 1; }
 	dropped=$(stat "" nkb0 tx_dropped)
 	pings && { echo "traffic passed a drop program"; return 1; }
-	[ "$(stat "" nkb0 tx_dropped)" -gt "$dropped" ] || { echo "tx_dropped did not grow"; return 1; }
+	[ "$(stat "" nkb0 tx_dropped)" -gt "$dropped" ] ||
+		{ echo "tx_dropped did not grow"; return 1; }
 	"$NKB" detach nkb0 primary "$id" || return 1
 	expect_eq "query after detach" "$(order primary)" "progs links" || return 1
 	pings || { echo "no traffic after detach"; return 1; }
@@ -147,7 +148,8 @@ links() {
 	local l p nk0 before other
 	nk0=$(ifindex nkb0)
 	l=$("$NKB" link nkb0 primary drop "$PIN/l") || return 1
-	expect_eq "link info" "$("$NKB" link-info "$PIN/l")" "ifindex $nk0 attach_type 54" || return 1
+	expect_eq "link info" "$("$NKB" link-info "$PIN/l")" \
+		"ifindex $nk0 attach_type 54" || return 1
 	p=$("$NKB" query nkb0 primary | awk '{ print $6 }')
 	expect_eq "query" "$(order primary)" "progs $p links $l" || return 1
 	bpftool -j link show id "$l" | grep -q "\"ifindex\":$nk0" ||
@@ -164,14 +166,16 @@ links() {
 	pings || { echo "no traffic after link update"; return 1; }
 	[ "$(revision primary)" -gt "$before" ] || { echo "update kept the revision"; return 1; }
 	"$NKB" link-detach "$PIN/l" || return 1
-	expect_eq "link info after detach" "$("$NKB" link-info "$PIN/l")" "ifindex 0 attach_type 54" || return 1
+	expect_eq "link info after detach" "$("$NKB" link-info "$PIN/l")" \
+		"ifindex 0 attach_type 54" || return 1
 	expect_eq "query after detach" "$(order primary)" "progs links" || return 1
 	"$NKB" -e ENOLINK link-update "$PIN/l" drop || return 1
 	rm "$PIN/l"
 	# Links go detached, not away, with their device; programs are released.
 	l=$("$NKB" link nkb0 peer drop "$PIN/p") || return 1
-	"$NKB" attach nkb0 peer pass before "$(bpftool -j link show id "$l" |
-		python3 -c "import json,sys; print(json.load(sys.stdin)['prog_id'])")" >/dev/null || return 1
+	p=$(bpftool -j link show id "$l" |
+		python3 -c "import json,sys; print(json.load(sys.stdin)['prog_id'])") || return 1
+	"$NKB" attach nkb0 peer pass before "$p" >/dev/null || return 1
 	expect_eq "peer link info" "$("$NKB" link-info "$PIN/p")" \
 		"ifindex $(ifindex $A nkb1) attach_type 55" || return 1
 	ip link del nkb0 || return 1
@@ -182,15 +186,16 @@ links() {
 
 redirect() {
 	setup || return 1
-	local va0 rx0 tx0
+	local va0 rx0 tx0 rx
 	va0=$(ifindex $A va0)
 	rx0=$(stat $B vb0 rx_packets) tx0=$(stat "" nkb0 tx_packets)
 	# The program runs with the peer as skb->dev: the target is in the peer's namespace.
 	"$NKB" attach nkb0 primary "redirect:$va0" >/dev/null || return 1
 	pings && { echo "redirected traffic still reached the peer"; return 1; }
-	[ "$(stat $B vb0 rx_packets)" -ge $((rx0 + 2)) ] ||
-		{ echo "vb0 received $(( $(stat $B vb0 rx_packets) - rx0 )) packets, want 2"; return 1; }
-	[ "$(stat "" nkb0 tx_packets)" -ge $((tx0 + 2)) ] || { echo "nkb0 tx not counted"; return 1; }
+	rx=$(($(stat $B vb0 rx_packets) - rx0))
+	[ "$rx" -ge 2 ] || { echo "vb0 received $rx packets, want 2"; return 1; }
+	[ "$(stat "" nkb0 tx_packets)" -ge $((tx0 + 2)) ] ||
+		{ echo "nkb0 tx not counted"; return 1; }
 }
 
 # Unloading with programs attached releases them; a link keeps the module

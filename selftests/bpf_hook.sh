@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The core's netkit BPF hook (patch 0003): BPF_NETKIT_PRIMARY attach reaches
-# the netkit module under test (IMPL) while it is loaded, and only then; one
-# implementation holds the hook at a time.
+# The core's netkit BPF hook (struct netkit_bpf_ops): BPF_NETKIT_PRIMARY
+# attach reaches the netkit module under test (IMPL) while it is loaded, and
+# only then; one implementation holds the hook at a time.
 #
 # Whichever implementation was loaded is restored at the end.
 

@@ -591,7 +591,7 @@ def main() -> None:
     if not os.path.exists("/proc/thread-self/fail-nth"):
         ksft_run([case(None, k) for k in NETLINK_OPS + BPF_OPS], args=(None,))
         ksft_exit()
-    cmd("mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf", shell=True)
+    cmd("mountpoint -q /sys/fs/bpf || mount -t bpf bpffs /sys/fs/bpf", shell=True)
     cmd(f"ip netns del {NS}", fail=False)
     nk_nl.udev_settle()
     faults = Faults()

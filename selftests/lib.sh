@@ -9,6 +9,12 @@ NK_KSRC=$(readlink -e "$(dirname "$(readlink -e "${BASH_SOURCE[0]}")")/../../../
 
 NK_YNL_PY=$(dirname "$(readlink -e "${BASH_SOURCE[0]}")")/nk_ynl.py
 
+# nk_link IFNAME DATA: the JSON of a newlink request for a netkit device
+# IFNAME with the netkit attributes DATA (a JSON object), for nk_ynl --json.
+nk_link() {
+	printf '{"ifname": "%s", "linkinfo": {"kind": "netkit", "data": %s}}' "$1" "$2"
+}
+
 # nk_ynl ARGS...: the ynl cli with the rt-link family; nk_ynl info IFNAME
 # prints the device's link attributes (see nk_ynl.py). With a server started
 # by nk_ynl_server_start, requests run in namespace $NK_NETNS (default: the

@@ -45,7 +45,7 @@
 #include <linux/bpf.h>
 #include <linux/if_link.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "../../../kselftest.h"
 
 static const struct { int err; const char *name; } errnames[] = {
 	{ 0, "ok" }, { EINVAL, "EINVAL" }, { ENXIO, "ENXIO" },
@@ -97,13 +97,13 @@ static int request(int cmd, union bpf_attr *attr, const char *nth)
 	return ret;
 }
 
-static void __attribute__((noreturn)) usage(void)
+static void __noreturn usage(void)
 {
-	fprintf(stderr, "usage: see the comment at the top of nk_bpf.c\n");
+	fprintf(stderr, "nk_bpf COMMAND ARGS...: the commands are described in nk_bpf.c\n");
 	exit(2);
 }
 
-static void __attribute__((noreturn)) fail(const char *what)
+static void __noreturn fail(const char *what)
 {
 	fprintf(stderr, "%s: %s\n", what, strerror(errno));
 	exit(1);

@@ -19,6 +19,8 @@
 #include <linux/bpf.h>
 #include <linux/if_link.h>
 
+#include "../../../kselftest.h"
+
 static int sys_bpf(int cmd, union bpf_attr *attr)
 {
 	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
@@ -49,7 +51,7 @@ static int prog_load(void)
 	union bpf_attr attr = {
 		.prog_type = BPF_PROG_TYPE_SCHED_CLS,
 		.insns = (__u64)(unsigned long)insns,
-		.insn_cnt = sizeof(insns) / sizeof(insns[0]),
+		.insn_cnt = ARRAY_SIZE(insns),
 		.license = (__u64)(unsigned long)"GPL",
 	};
 

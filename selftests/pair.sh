@@ -91,7 +91,8 @@ ping_l2_ipv6() {
 blackhole_drops_and_counts() {
 	setup l3 || return 1
 	ip -n $A link set nk1 type netkit blackhole || return 1
-	! ip netns exec $A ping -q -c 4 -i 0.2 -W 1 10.9.0.2 || { echo "ping passed a blackhole"; return 1; }
+	! ip netns exec $A ping -q -c 4 -i 0.2 -W 1 10.9.0.2 ||
+		{ echo "ping passed a blackhole"; return 1; }
 	# At least the pings; IGMP reports may add to it.
 	expect_ge "nk1 tx dropped" "$(stat $A nk1 tx_dropped)" 4 &&
 	expect_eq "nk1 tx packets" "$(stat $A nk1 tx_packets)" 0 &&
@@ -99,7 +100,8 @@ blackhole_drops_and_counts() {
 
 	# The peer's policy drops the replies instead.
 	ip -n $A link set nk1 type netkit forward peer blackhole || return 1
-	! ip netns exec $A ping -q -c 2 -i 0.2 -W 1 10.9.0.2 || { echo "ping passed the peer's blackhole"; return 1; }
+	! ip netns exec $A ping -q -c 2 -i 0.2 -W 1 10.9.0.2 ||
+		{ echo "ping passed the peer's blackhole"; return 1; }
 	expect_ge "nk2 rx packets" "$(stat $B nk2 rx_packets)" 2 &&
 	expect_ge "nk2 tx dropped" "$(stat $B nk2 tx_dropped)" 2 &&
 	expect_eq "nk1 rx packets" "$(stat $A nk1 rx_packets)" 0 || return 1
@@ -113,7 +115,8 @@ down_peer_drops() {
 	ip -n $B link set nk2 down || return 1
 	# Without a carrier the stack may still hand packets over: each one
 	# must be dropped and counted, never delivered.
-	ip netns exec $A ping -q -c 2 -i 0.2 -W 1 10.9.0.2 && { echo "ping through a down peer"; return 1; }
+	ip netns exec $A ping -q -c 2 -i 0.2 -W 1 10.9.0.2 &&
+		{ echo "ping through a down peer"; return 1; }
 	expect_eq "nk2 rx packets" "$(stat $B nk2 rx_packets)" 0 &&
 	expect_eq "nk1 tx packets" "$(stat $A nk1 tx_packets)" 0
 }

@@ -87,14 +87,14 @@ sc_policies() {
 
 sc_bad_policies() {
 	run nk_ynl --do newlink --create --excl --json \
-		'{"ifname": "nka", "linkinfo": {"kind": "netkit", "data": {"policy": 10}}}'
+		"$(nk_link nka '{"policy": 10}')"
 	run nk_ynl --do newlink --create --excl --json \
-		'{"ifname": "nka", "linkinfo": {"kind": "netkit", "data": {"peer-policy": 4294967295}}}'
+		"$(nk_link nka '{"peer-policy": 4294967295}')"
 	run ip link add nka type netkit
 	run nk_ynl --do newlink --json \
-		'{"ifname": "nk1", "linkinfo": {"kind": "netkit", "data": {"policy": 7}}}'
+		"$(nk_link nk1 '{"policy": 7}')"
 	run nk_ynl --do newlink --json \
-		'{"ifname": "nk1", "linkinfo": {"kind": "netkit", "data": {"peer-policy": 1}}}'
+		"$(nk_link nk1 '{"peer-policy": 1}')"
 	show
 }
 
@@ -102,7 +102,7 @@ sc_attribute_bounds() {
 	local d
 	for d in '"mode": 2' '"scrub": 2' '"peer-scrub": 3' '"pairing": 2' '"primary": 1'; do
 		run nk_ynl --do newlink --create --excl --json \
-			"{\"ifname\": \"nka\", \"linkinfo\": {\"kind\": \"netkit\", \"data\": {$d}}}"
+			"$(nk_link nka "{$d}")"
 	done
 	show
 }
@@ -117,7 +117,7 @@ sc_scrub() {
 
 sc_headroom_tailroom() {
 	run nk_ynl --do newlink --create --excl --json \
-		'{"ifname": "nka", "linkinfo": {"kind": "netkit", "data": {"headroom": 64, "tailroom": 32}}}'
+		"$(nk_link nka '{"headroom": 64, "tailroom": 32}')"
 	info nka
 	info nk0
 }
@@ -128,14 +128,14 @@ sc_changelink_rules() {
 	for d in '"mode": 0' '"scrub": 0' '"peer-scrub": 0' '"headroom": 8' \
 		'"tailroom": 8' '"pairing": 0' '"primary": 0'; do
 		run nk_ynl --do newlink --json \
-			"{\"ifname\": \"nka\", \"linkinfo\": {\"kind\": \"netkit\", \"data\": {$d}}}"
+			"$(nk_link nka "{$d}")"
 	done
 	run ip link set nka type netkit peer name nkz
 	run ip link set nkb type netkit blackhole
 	run ip link set nka type netkit mode l2
 	run ip link set nka type netkit scrub none
 	run nk_ynl --do newlink --json \
-		'{"ifname": "nka", "linkinfo": {"kind": "netkit", "data": {"policy": 2, "peer-policy": 2}}}'
+		"$(nk_link nka '{"policy": 2, "peer-policy": 2}')"
 	show
 }
 
@@ -198,9 +198,9 @@ sc_delete() {
 
 sc_bridge_headroom() {
 	run nk_ynl --do newlink --create --excl --json \
-		'{"ifname": "nka", "linkinfo": {"kind": "netkit", "data": {"headroom": 64}}}'
+		"$(nk_link nka '{"headroom": 64}')"
 	run nk_ynl --do newlink --create --excl --json \
-		'{"ifname": "nkc", "linkinfo": {"kind": "netkit", "data": {"headroom": 160}}}'
+		"$(nk_link nkc '{"headroom": 160}')"
 	run ip link add br0 type bridge
 	# The bridge asks each port for the largest headroom of all ports
 	# (ndo_set_rx_headroom); a pair takes the larger of its two sides.
@@ -219,18 +219,18 @@ sc_bridge_headroom() {
 
 sc_single() {
 	run nk_ynl --do newlink --create --excl --json \
-		'{"ifname": "nks", "linkinfo": {"kind": "netkit", "data": {"pairing": "single", "mode": "l2"}}}'
+		"$(nk_link nks '{"pairing": "single", "mode": "l2"}')"
 	info nks
 	run nk_ynl --do newlink --create --excl --json \
-		'{"ifname": "nkt", "linkinfo": {"kind": "netkit", "data": {"pairing": "single", "scrub": "none"}}}'
+		"$(nk_link nkt '{"pairing": "single", "scrub": "none"}')"
 	run nk_ynl --do newlink --create --excl --json \
-		'{"ifname": "nkt", "linkinfo": {"kind": "netkit", "data": {"pairing": "single", "peer-policy": "forward"}}}'
+		"$(nk_link nkt '{"pairing": "single", "peer-policy": "forward"}')"
 	run nk_ynl --do newlink --create --excl --json \
-		'{"ifname": "nkt", "linkinfo": {"kind": "netkit", "data": {"pairing": "single", "policy": "blackhole"}}}'
+		"$(nk_link nkt '{"pairing": "single", "policy": "blackhole"}')"
 	run nk_ynl --do newlink --json \
-		'{"ifname": "nks", "linkinfo": {"kind": "netkit", "data": {"policy": "blackhole"}}}'
+		"$(nk_link nks '{"policy": "blackhole"}')"
 	run nk_ynl --do newlink --json \
-		'{"ifname": "nks", "linkinfo": {"kind": "netkit", "data": {"peer-policy": "blackhole"}}}'
+		"$(nk_link nks '{"peer-policy": "blackhole"}')"
 	run ip link set nks up
 	show
 }
@@ -342,7 +342,8 @@ done
 [ ! -f "$OUT/times" ] || sed 's/^/# time /' "$OUT/times"
 
 # Keep the transcripts for review when asked to.
-[ -z "${NK_PARITY_OUT:-}" ] || { mkdir -p "$NK_PARITY_OUT" && cp -r "$OUT"/netkit* "$NK_PARITY_OUT"; }
+[ -z "${NK_PARITY_OUT:-}" ] ||
+	{ mkdir -p "$NK_PARITY_OUT" && cp -r "$OUT"/netkit* "$NK_PARITY_OUT"; }
 
 nk_unload_all
 if [ $was_loaded = 1 ]; then

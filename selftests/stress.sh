@@ -123,7 +123,8 @@ w_progs() {
 		fi
 		# Whatever is left (after a failure too) goes before the next round.
 		for a in $("$NKB" query nkst0 primary |
-			awk '{for (i = 1; $i != "links"; i++) if (p) print $i; else if ($i == "progs") p = 1}'); do
+			awk '{for (i = 1; $i != "links"; i++)
+				if (p) print $i; else if ($i == "progs") p = 1}'); do
 			"$NKB" detach nkst0 primary "$a" || bad=$((bad + 1))
 		done
 	done
@@ -157,7 +158,7 @@ w_leases() {
 setup() {
 	cleanup
 	TMP=$(mktemp -d)
-	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf || return 1
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpffs /sys/fs/bpf || return 1
 	ip netns add $P && ip netns add $T || return 1
 	ip link add nkst0 type netkit peer name nkst1 netns $T || return 1
 	ip addr add 10.77.0.1/24 dev nkst0 && ip -n $T addr add 10.77.0.2/24 dev nkst1 &&
@@ -210,7 +211,8 @@ stress() {
 	fi
 	modprobe "$MOD" || fail=1
 	if dmesg | tail -n +"$((since + 1))" |
-		grep -E 'BUG:|WARNING:|blocked for more than|circular locking|refcount_t|unregister_netdevice: waiting'; then
+		grep -E -e 'BUG:|WARNING:|blocked for more than|circular locking|refcount_t' \
+			-e 'unregister_netdevice: waiting'; then
 		fail=1
 	fi
 	return $fail
