@@ -14,6 +14,8 @@
 #   make test-bpf only KUnit and the BPF test_progs tc_netkit, tc_redirect
 #   make check    rustfmtcheck, clippy, rustdoc, checkpatch
 #   make check-configs  build the NETKIT=n, INET=n and BPF_SYSCALL=n kernels
+#   make series   the series as mailed: patches/ with the files each adds
+#   make check-series  build the kernel after each patch of the series
 #   make bench    netkit.ko vs netkit_rs.ko vs veth (ratios), see benchmarks/
 #
 # Variables: IMPL=rs|c (module under test), UPSTREAM='nk_qlease ...',
@@ -55,7 +57,7 @@ SOAK_FUZZ_OPS ?= 200
 KUNIT_SUITES := netkit_rs
 
 .PHONY: all deps tree build run shell test test-quick soak test-sanitizers test-bpf check \
-	check-configs bench patchwork clean-cache
+	check-configs series check-series bench patchwork clean-cache
 
 all: build
 
@@ -123,6 +125,17 @@ check: build
 # tree ($(NETKIT_RS_CACHE)/linux-configs). CONFIGS= picks some.
 check-configs: deps
 	@bash $(REPO)/scripts/configs.sh $(CONFIGS)
+
+# The series as it would be mailed, in $(NETKIT_RS_CACHE)/series: each patch of
+# patches/ with the repository's files that patches/files says it adds.
+series: deps
+	@python3 $(REPO)/scripts/series.py
+
+# Not in make check (a kernel build per patch): every patch of the series
+# builds, with the files of the patches so far, in its own work tree
+# ($(NETKIT_RS_CACHE)/linux-series). FROM=N starts at patch N.
+check-series: deps
+	@bash $(REPO)/scripts/check-series.sh $(FROM)
 
 # Not a test: netkit.ko vs netkit_rs.ko vs veth on a kernel without debugging
 # options (its own work tree), report in benchmarks/. BENCH_CLOCK=icount|real,

@@ -24,8 +24,11 @@ done
 FRAGMENTS=("$TREE/kernel/configs/kvm_guest.config" "${OURS[@]}")
 
 config_hash() {
-	{ echo "tinyconfig"; cat "${FRAGMENTS[@]}" "$TREE/.netkit_rs_base"; } |
-		sha256sum | cut -d' ' -f1
+	# The Kconfig files change along the series (make check-series).
+	{
+		echo "tinyconfig${NK_SERIES_UPTO:+ upto $NK_SERIES_UPTO}"
+		cat "${FRAGMENTS[@]}" "$TREE/.netkit_rs_base"
+	} | sha256sum | cut -d' ' -f1
 }
 
 # Every CONFIG_X=y/m/value the fragments ask for must survive olddefconfig:

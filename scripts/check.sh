@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # make check: rustfmtcheck, a CLIPPY=1 build, the compile-fail cases,
-# rustdoc, checkpatch on the patch series.  Runs every check, then fails if any failed.
+# rustdoc, checkpatch on the patch series as mailed (make series: the patches
+# with the files they add).  Runs every check, then fails if any failed.
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,9 +24,11 @@ step() { # step name command...
 # contains its own file name, the same false positive as arch/x86/Kconfig
 # sourcing Kconfig.cpu.
 checkpatch() {
+	local out=$NETKIT_RS_CACHE/tmp/check-series
+	python3 "$REPO/scripts/series.py" "$out" >/dev/null &&
 	"$TREE/scripts/checkpatch.pl" --quiet --no-tree --strict \
 		--ignore FILE_PATH_CHANGES,EMBEDDED_FILENAME \
-		"$REPO"/patches/*.patch "$REPO"/patches/test/*.patch
+		"$out"/*.patch "$REPO"/patches/test/*.patch
 }
 
 # No unsafe and no raw bindings in the drivers (netkit_rs and the test driver

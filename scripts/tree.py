@@ -136,9 +136,53 @@ def test_kernel():
     return "test" in os.environ.get("NK_CONFIGS", "base test btf").split()
 
 
+def series_upto():
+    """NK_SERIES_UPTO=N (make check-series): the tree after the first N
+    patches of the series, with only their files; None: the whole series."""
+    n = os.environ.get("NK_SERIES_UPTO")
+    if not n:
+        return None
+    if not n.isdigit() or not 1 <= int(n) <= len(_series("patches")):
+        die(f"NK_SERIES_UPTO={n}: not a patch number of patches/series")
+    return int(n)
+
+
 def series():
     """The patch files to apply, in order."""
+    n = series_upto()
+    if n is not None:
+        return _series("patches")[:n]
     return _series("patches") + (_series("patches/test") if test_kernel() else [])
+
+
+def file_owners():
+    """patches/files: [(repository path or directory/, patch name)]."""
+    owners = []
+    patch = None
+    names = {os.path.basename(p) for p in _series("patches")}
+    text = _read(os.path.join(REPO, "patches", "files")) or ""
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if not line[0].isspace():
+            patch = line.strip()
+            if patch not in names:
+                die(f"patches/files names {patch}, which is not in patches/series")
+            continue
+        if patch is None:
+            die("patches/files: a path before the first patch name")
+        owners += [(path, patch) for path in line.split()]
+    return owners
+
+
+def owner_of(f, owners):
+    """The patch that adds repository file f (patches/files)."""
+    found = {patch for path, patch in owners
+             if f == path or (path.endswith("/") and f.startswith(path))}
+    if len(found) != 1:
+        die(f"{f}: patches/files must name one patch that adds it, "
+            f"not {len(found)}")
+    return found.pop()
 
 
 def _series(subdir):
@@ -190,9 +234,13 @@ def desired(pristine):
             full = os.path.join(stage, path)
             if os.path.exists(full):
                 want[path] = (_read(full, "rb"), os.stat(full).st_mode & 0o777)
+    owners = file_owners()
+    applied = {os.path.basename(p) for p in patches}
     for f in repo_files():
         for prefix, dest in OVERLAY:
             if f == prefix or (prefix.endswith("/") and f.startswith(prefix)):
+                if owner_of(f, owners) not in applied:
+                    break
                 path = dest + f[len(prefix):]
                 if path in want:
                     die(f"{f} overlays {path}, which the patch series "

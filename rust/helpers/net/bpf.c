@@ -7,7 +7,7 @@
 #include <linux/sched.h>
 #include <net/net_namespace.h>
 
-#if defined(CONFIG_RUST_NETDEV_ABSTRACTIONS) && defined(CONFIG_BPF_SYSCALL)
+#ifdef CONFIG_RUST_NETDEV_BPF
 
 __rust_helper struct bpf_prog *rust_helper_bpf_prog_get_type(u32 ufd,
 							     enum bpf_prog_type type)

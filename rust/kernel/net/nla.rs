@@ -324,7 +324,7 @@ impl<'a> Attrs<'a> {
     }
 }
 
-/// An extended acknowledgement (`struct netlink_ext_ack`), possibly absent.
+/// An extended ack (`struct netlink_ext_ack`), possibly absent.
 ///
 /// Messages set here are returned to user space with the error.
 ///

@@ -97,7 +97,7 @@ impl Rtnl {
     /// Not for drivers: RTNL is not recursive, and most of their callbacks run under it. The
     /// abstractions take it for the callbacks that the core calls without it and that need it
     /// (the BPF hooks and link callbacks), and hand the proof in.
-    #[cfg(CONFIG_BPF_SYSCALL)]
+    #[cfg(CONFIG_RUST_NETDEV_BPF)]
     pub(crate) fn lock() -> RtnlGuard {
         // SAFETY: No requirements; this may sleep.
         unsafe { bindings::rtnl_lock() };
@@ -760,8 +760,8 @@ impl<T: Link> LinkAdapter<T> {
     ///
     /// # Safety
     ///
-    /// The arguments are those the core passes to `rtnl_link_ops::get_link_net` for a device of this
-    /// driver.
+    /// The arguments are those the core passes to `rtnl_link_ops::get_link_net` for a device of
+    /// this driver.
     unsafe extern "C" fn get_link_net(dev: *const bindings::net_device) -> *mut bindings::net {
         // SAFETY: Called under RTNL with a device of this kind.
         let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };

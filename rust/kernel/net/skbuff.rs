@@ -106,7 +106,7 @@ impl<'a> SkBuff<'a> {
 
     /// Returns the raw pointer for C code that works on the packet; it stays owned by `self`.
     /// Only `kernel::net::bpf` needs it.
-    #[cfg(CONFIG_BPF_SYSCALL)]
+    #[cfg(CONFIG_RUST_NETDEV_BPF)]
     #[inline]
     pub(crate) fn as_raw(&mut self) -> *mut bindings::sk_buff {
         self.skb.as_ptr()
