@@ -40,6 +40,7 @@ use crate::{
             Release, //
         },
     },
+    task::might_sleep,
     types::Opaque, //
 };
 use core::{
@@ -75,7 +76,9 @@ fn check_type(prog: &Prog) -> Result {
 /// A multi-program attach point whose links are [`Link<T>`]s.
 ///
 /// Attach, detach, query and release run under RTNL, which serialises them; [`Bundle::run`] runs
-/// under RCU.
+/// under RCU. Attach, detach and release wait for an RCU grace period, so they must not be called
+/// from an atomic context (an [`rcu::Guard`](crate::sync::rcu::Guard) held included): they check
+/// it with [`might_sleep()`].
 ///
 /// # Invariants
 ///
@@ -132,7 +135,8 @@ impl<T: link::Driver> Bundle<T> {
         // INVARIANT: `entry` is an entry of this bundle, or null when it is empty; RTNL
         // serialises writers.
         self.active.store(entry, Release);
-        // SAFETY: No requirements; this may sleep, which the callers' contexts allow.
+        // SAFETY: No requirements. It sleeps: every caller starts with `might_sleep()` (see
+        // `attach_raw`).
         unsafe { bindings::synchronize_rcu() };
     }
 
@@ -173,6 +177,11 @@ impl<T: link::Driver> Bundle<T> {
         old: *mut bindings::bpf_prog,
         pos: Position,
     ) -> Result {
+        // Attaching sleeps only when it publishes a new entry; check the context every time, so
+        // that a caller in an atomic context (an RCU read-side section too) is reported on
+        // CONFIG_DEBUG_ATOMIC_SLEEP kernels whatever the bundle holds. No type in the kernel
+        // crate expresses a sleepable context.
+        might_sleep();
         let entry = self.fetch(true);
         let new = self.mprog_attach(entry, prog, link, old, pos)?;
         if new != entry {
@@ -190,6 +199,8 @@ impl<T: link::Driver> Bundle<T> {
         link: *mut bindings::bpf_link,
         pos: Position,
     ) -> Result {
+        // As in `attach_raw`.
+        might_sleep();
         let entry = self.fetch(false);
         if entry.is_null() {
             return Err(ENOENT);
@@ -304,6 +315,8 @@ impl<T: link::Driver> Bundle<T> {
     /// and hands each link to `f`, which must forget the attach point (the links stay alive,
     /// detached).
     pub fn release_all(&self, _rtnl: &Rtnl, mut f: impl FnMut(&Link<T>)) {
+        // As in `attach_raw`.
+        might_sleep();
         let entry = self.active();
         if entry.is_null() {
             return;
