@@ -169,6 +169,39 @@ def test_features_need_driver_ops() -> None:
     ksft_eq(feats.get("rx-vlan-filter"), "off")
 
 
+def pktgen_clone_skb(ifname):
+    """Gives ifname to pktgen's first thread and asks it to send each skb
+    twice (clone_skb 1); returns 0 or the errno of that request."""
+    pg = Path("/proc/net/pktgen")
+    (pg / "kpktgend_0").write_text(f"add_device {ifname}\n")
+    try:
+        (pg / ifname).write_text("clone_skb 1\n")
+    except OSError as e:
+        return e.errno
+    finally:
+        (pg / "kpktgend_0").write_text("rem_device_all\n")
+    return 0
+
+
+def test_tx_skb_sharing_cleared() -> None:
+    """ether_setup() sets IFF_TX_SKB_SHARING, with which pktgen hands one skb
+    to ndo_start_xmit again and again. start_xmit owns the SkBuff it gets (it
+    may change it, free it or pass it up the stack), so the adapter clears
+    the flag after the driver's setup(), as netkit.c and veth do: pktgen
+    refuses clone_skb then. A dummy device keeps the flag and takes it."""
+    cmd("modprobe pktgen")
+    cmd("modprobe dummy numdummies=0")
+    ip("link add rnt_dummy type dummy")
+    defer(ip, "link del dev rnt_dummy")
+    # pktgen takes only devices that are up.
+    ip("link set dev rnt_dummy up")
+    ksft_eq(pktgen_clone_skb("rnt_dummy"), 0, "dummy takes clone_skb")
+    created("rnt_pktgen")
+    ip("link set dev rnt_pktgen up")
+    ksft_eq(pktgen_clone_skb("rnt_pktgen"), errno.EOPNOTSUPP,
+            "clone_skb refused on a Rust device")
+
+
 def rx_queues_in_use(name):
     return sorted(q for q in (Path("/sys/class/net") / name / "queues").iterdir()
                   if q.name.startswith("rx-"))
@@ -211,11 +244,13 @@ def main() -> None:
                   test_newlink_returns_other_device,
                   test_xdp_features,
                   test_features_need_driver_ops,
+                  test_tx_skb_sharing_cleared,
                   test_queue_create_fails_after_add])
     finally:
         for name in kind_links():
             cmd(f"ip link del dev {name}", fail=False)
         cmd(f"rmmod {MOD}", fail=False)
+        cmd("rmmod pktgen", fail=False)
     ksft_exit()
 
 
