@@ -18,8 +18,6 @@ ST=$TREE/tools/testing/selftests
 export PYTHONDONTWRITEBYTECODE=1
 
 SCRIPTS=$(cd "$(dirname "$0")" && pwd)
-# udevadm as the suites call it (see guest-bin/udevadm).
-export PATH=$SCRIPTS/guest-bin:$PATH
 . "$SCRIPTS/guest-lib.sh"
 nk_select_impl "$IMPL" || exit 2
 
@@ -48,8 +46,11 @@ mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 # name change under the test), and its backlog after the suites that make
 # thousands of devices kept the next suite waiting in `udevadm settle`
 # (about 4 minutes before fuzz.py, after stress.sh). Without a daemon
-# `udevadm settle` returns at once.
-udevadm control --exit 2>/dev/null || true
+# `udevadm settle` returns at once. If it is still there, the suites would
+# wait for it and find renamed devices: a result says so.
+udevadm control --exit 2>/dev/null
+check no_udevd bash -c \
+	'! pid=$(pidof systemd-udevd) || { echo "systemd-udevd $pid still runs"; exit 1; }'
 uname -r > "$OUT/uname"
 
 # KUnit: built-in suites ran at boot; netkit_rs's run when it loads, so load
