@@ -9,7 +9,11 @@ the repository and scripts/tree.py overlays them. This applies the series to
 the pristine files in a git repository, adds each patch's files to its commit
 and formats the result, so that every patch of it is complete.
 
+With --patchwork (make patchwork) it only makes the git repository, of the
+patches as they are in patches/, for editing them with git.
+
 usage: series.py [output directory]   (default: $NETKIT_RS_CACHE/series)
+       series.py --patchwork directory
 """
 
 import os
@@ -27,38 +31,24 @@ def git(work, *args):
     subprocess.run(["git", "-C", work, *GIT_ID, *args], check=True)
 
 
-def overlay_path(f):
-    """The kernel tree path of repository file f, or None."""
-    for prefix, dest in tree.OVERLAY:
-        if f == prefix or (prefix.endswith("/") and f.startswith(prefix)):
-            return dest + f[len(prefix):]
-    return None
-
-
-def main():
-    out = os.path.abspath(sys.argv[1] if len(sys.argv) > 1
-                          else os.path.join(tree.CACHE, "series"))
+def repository(work, with_files):
+    """A git repository at work: the pristine files the series changes
+    (tagged base), then a commit per patch, with the files it adds if
+    with_files."""
     tar = tree.tarball()
     pristine = tree.ensure_pristine(tar, tree.tarball_stamp(tar))
     patches = tree._series("patches")
     owners = tree.file_owners()
     adds = {os.path.basename(p): [] for p in patches}
-    for f in tree.repo_files():
-        dest = overlay_path(f)
+    for f in tree.repo_files() if with_files else []:
+        dest = tree.overlay_path(f)
         if dest:
             adds[tree.owner_of(f, owners)].append((f, dest))
 
-    work = out + ".git"
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     git(work, "init", "-q")
-    touched = set()
-    for p in patches:
-        touched |= tree.touched_by(p)
-    for path in sorted(touched):
-        if os.path.exists(os.path.join(pristine, path)):
-            os.makedirs(os.path.dirname(os.path.join(work, path)), exist_ok=True)
-            shutil.copy2(os.path.join(pristine, path), os.path.join(work, path))
+    tree.copy_pristine(pristine, patches, work)
     git(work, "add", "-A")
     git(work, "commit", "-q", "-m", "linux-source-7.3 pristine files")
     git(work, "tag", "base")
@@ -74,6 +64,16 @@ def main():
         if adds[os.path.basename(p)]:
             git(work, "add", "-A")
             git(work, "commit", "-q", "--amend", "--no-edit")
+
+
+def main():
+    if sys.argv[1:2] == ["--patchwork"] and len(sys.argv) == 3:
+        repository(os.path.abspath(sys.argv[2]), with_files=False)
+        return
+    out = os.path.abspath(sys.argv[1] if len(sys.argv) > 1
+                          else os.path.join(tree.CACHE, "series"))
+    work = out + ".git"
+    repository(work, with_files=True)
     shutil.rmtree(out, ignore_errors=True)
     git(work, "format-patch", "-q", "--no-signature", "--zero-commit",
         "-o", out, "base..")

@@ -175,10 +175,23 @@ def file_owners():
     return owners
 
 
+def _covers(path, f):
+    """Whether repository path (a file, or a directory ending in /) is or
+    holds repository file f."""
+    return f == path or (path.endswith("/") and f.startswith(path))
+
+
+def overlay_path(f):
+    """The kernel tree path that repository file f is overlaid on, or None."""
+    for prefix, dest in OVERLAY:
+        if _covers(prefix, f):
+            return dest + f[len(prefix):]
+    return None
+
+
 def owner_of(f, owners):
     """The patch that adds repository file f (patches/files)."""
-    found = {patch for path, patch in owners
-             if f == path or (path.endswith("/") and f.startswith(path))}
+    found = {patch for path, patch in owners if _covers(path, f)}
     if len(found) != 1:
         die(f"{f}: patches/files must name one patch that adds it, "
             f"not {len(found)}")
@@ -208,20 +221,26 @@ def touched_by(patch):
     return paths
 
 
+def copy_pristine(pristine, patches, dest):
+    """Copies into dest the pristine files that patches change; returns the
+    paths the patches touch (new files included)."""
+    touched = set()
+    for p in patches:
+        touched |= touched_by(p)
+    for path in sorted(touched):
+        src = os.path.join(pristine, path)
+        if os.path.exists(src):
+            os.makedirs(os.path.dirname(os.path.join(dest, path)), exist_ok=True)
+            shutil.copy2(src, os.path.join(dest, path))
+    return touched
+
+
 def desired(pristine):
     """Map tree path -> (content bytes, mode)."""
     want = {}
     patches = series()
-    touched = set()
-    for p in patches:
-        touched |= touched_by(p)
     with tempfile.TemporaryDirectory() as stage:
-        for path in touched:
-            src = os.path.join(pristine, path)
-            if os.path.exists(src):
-                os.makedirs(os.path.dirname(os.path.join(stage, path)),
-                            exist_ok=True)
-                shutil.copy2(src, os.path.join(stage, path))
+        touched = copy_pristine(pristine, patches, stage)
         for p in patches:
             r = subprocess.run(
                 ["patch", "-p1", "-s", "-N", "--no-backup-if-mismatch",
@@ -237,17 +256,14 @@ def desired(pristine):
     owners = file_owners()
     applied = {os.path.basename(p) for p in patches}
     for f in repo_files():
-        for prefix, dest in OVERLAY:
-            if f == prefix or (prefix.endswith("/") and f.startswith(prefix)):
-                if owner_of(f, owners) not in applied:
-                    break
-                path = dest + f[len(prefix):]
-                if path in want:
-                    die(f"{f} overlays {path}, which the patch series "
-                        "changes; change it in one place only")
-                full = os.path.join(REPO, f)
-                want[path] = (_read(full, "rb"), os.stat(full).st_mode & 0o777)
-                break
+        path = overlay_path(f)
+        if path is None or owner_of(f, owners) not in applied:
+            continue
+        if path in want:
+            die(f"{f} overlays {path}, which the patch series "
+                "changes; change it in one place only")
+        full = os.path.join(REPO, f)
+        want[path] = (_read(full, "rb"), os.stat(full).st_mode & 0o777)
     return want
 
 
