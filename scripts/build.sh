@@ -36,7 +36,7 @@ config_hash() {
 # later fragment overrides an earlier one, as in merge_config.sh.
 verify_config() {
 	local frag line sym got bad=0
-	declare -A want=()
+	declare -A want=() declared=()
 	# NK_VERIFY: only these fragments (scripts/configs.sh: a variant drops
 	# options of the base that depend on what it turns off).
 	for frag in ${NK_VERIFY:-"${OURS[@]}"}; do
@@ -46,7 +46,15 @@ verify_config() {
 			esac
 		done < "$frag"
 	done
+	# NK_VERIFY_DECLARED=1 (make check-series): only the options that the
+	# tree's Kconfig files declare, which grow along the series.
+	if [ -n "${NK_VERIFY_DECLARED:-}" ]; then
+		while read -r _ sym; do
+			declared[CONFIG_$sym]=1
+		done < <(grep -rhoE --include='Kconfig*' '^(menu)?config [A-Za-z0-9_]+$' "$TREE")
+	fi
 	for sym in "${!want[@]}"; do
+		[ -z "${NK_VERIFY_DECLARED:-}" ] || [ -n "${declared[$sym]:-}" ] || continue
 		got=$(sed -n "s/^$sym=//p" "$TREE/.config")
 		if [ "${want[$sym]}" = n ]; then
 			[ -z "$got" ] || { echo "build: $sym is set, wanted off" >&2; bad=1; }
