@@ -66,6 +66,17 @@ if [ "$IMPL" = c ]; then
 	check "netkit.load" modprobe netkit
 fi
 
+stamp() { # stamp FILE: copy stdin to stdout, and time its KTAP lines into FILE
+	perl -MTime::HiRes=time -e '
+		open(my $t, ">", $ARGV[0]) or die "$ARGV[0]: $!";
+		my $t0 = time;
+		while (<STDIN>) {
+			print;
+			printf $t "%.2f %s", time - $t0, $_
+				if /^(# )*((not )?ok \d|1\.\.\d|timeout set)/;
+		}' "$1"
+}
+
 run_suite() { # run_suite name dir command...
 	local name=$1 dir=$2 rc t limit; shift 2
 	echo "guest: running $name" >&2
@@ -76,9 +87,12 @@ run_suite() { # run_suite name dir command...
 	limit=${SUITE_TIMEOUT:-1800}
 	[ -n "${SUITE_TIMEOUT:-}" ] || [ "$name" != kselftest ] || limit=3000
 	t=$(date +%s)
+	# Every result and plan line also goes, with the seconds since the
+	# suite started, into $name.times for scripts/times.py.
 	(cd "$dir" && timeout -k 10 "$limit" "$@") < /dev/null \
-		> "$OUT/suites/$name.ktap" 2> "$OUT/suites/$name.stderr"
-	rc=$?
+		2> "$OUT/suites/$name.stderr" | stamp "$OUT/suites/$name.times" \
+		> "$OUT/suites/$name.ktap"
+	rc=${PIPESTATUS[0]}
 	echo "$rc" > "$OUT/suites/$name.rc"
 	echo "guest: $name took $(( $(date +%s) - t ))s" >&2
 }

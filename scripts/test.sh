@@ -60,4 +60,5 @@ else
 fi
 echo "test: guest run took $((SECONDS - start))s, results in $out" >&2
 ln -sfn "$out" "$NETKIT_RS_CACHE/results/latest"
+python3 "$REPO/scripts/times.py" "${dirs[@]}" || true
 python3 "$REPO/scripts/report.py" "${dirs[@]}" "$@"
