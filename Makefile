@@ -50,6 +50,10 @@ NK_CYCLES ?= 200
 export NK_CYCLES
 QUICK_CYCLES ?= 50
 SOAK_CYCLES ?= 10000
+# lease.py's rounds of removing the physical device under load (make test:
+# 2) and module.sh's load/unload cycles (make test: 10) in make soak.
+SOAK_LEASE_ROUNDS ?= 20
+SOAK_MODULE_CYCLES ?= 200
 SOAK_STRESS_SECONDS ?= 600
 SOAK_FUZZ_SEEDS ?= $(shell seq 100 119)
 SOAK_FUZZ_OPS ?= 200
@@ -86,17 +90,19 @@ test: build
 # pair and lease suites (50 create/delete cycles), no upstream suite.
 test-quick:
 	@$(MAKE) --no-print-directory test KSELFTESTS="parity.sh pair.sh lease.py misuse.py" \
-		NK_CYCLES=$(QUICK_CYCLES) UPSTREAM=
+		NK_CYCLES=$(QUICK_CYCLES) NK_LEASE_ROUNDS=1 NK_PARITY_REUSE=1 UPSTREAM=
 
 # Not in make test: the long runs. The create/delete loop (SOAK_CYCLES pairs
-# through both sides and namespaces), the fault sweep at every allocation
+# through both sides and namespaces), SOAK_MODULE_CYCLES module loads,
+# SOAK_LEASE_ROUNDS physical device removals under load, the fault sweep at every allocation
 # (make test: every 17th), SOAK_STRESS_SECONDS of stress (make test: 30) and
 # SOAK_FUZZ_SEEDS x SOAK_FUZZ_OPS fuzzing (make test: 3 x 40); then no device,
 # leak or splat left.
 soak:
 	@$(MAKE) --no-print-directory test UPSTREAM= \
-		KSELFTESTS="pair.sh faults.py stress.sh fuzz.py" \
+		KSELFTESTS="module.sh pair.sh lease.py faults.py stress.sh fuzz.py" \
 		NK_CYCLES=$(SOAK_CYCLES) NK_FAULT_STRIDE=1 \
+		NK_MODULE_CYCLES=$(SOAK_MODULE_CYCLES) NK_LEASE_ROUNDS=$(SOAK_LEASE_ROUNDS) \
 		NK_STRESS_SECONDS=$(SOAK_STRESS_SECONDS) \
 		NK_FUZZ_SEEDS="$(SOAK_FUZZ_SEEDS)" NK_FUZZ_OPS=$(SOAK_FUZZ_OPS) \
 		kselftest_override_timeout=14400 SUITE_TIMEOUT=14400 GUEST_TIMEOUT=18000

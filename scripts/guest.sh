@@ -48,11 +48,12 @@ command -v virtiofsd >/dev/null ||
 
 # What the guest sees of our settings.
 GUEST_ENV="export TREE='$TREE' IMPL='$IMPL' PATH=/usr/sbin:/usr/bin:/sbin:/bin:\"\$PATH\";"
-# The selftests' own knobs (NK_CYCLES, NK_LEASE_ROUNDS, NK_FAULT_*, NK_PARITY_JOBS,
+# The selftests' own knobs (NK_CYCLES, NK_MODULE_CYCLES, NK_PARITY_REF,
+# NK_LEASE_ROUNDS, NK_FAULT_*, NK_PARITY_JOBS,
 # NK_STRESS_SECONDS, NK_FUZZ_*) and the time limits per test and per suite
 # (kselftest_override_timeout, SUITE_TIMEOUT: make soak) reach the
 # guest.
-for v in NK_CYCLES NK_LEASE_ROUNDS NK_FAULT_STRIDE NK_FAULT_MAX NK_FAULT_OPS NK_PARITY_JOBS \
+for v in NK_CYCLES NK_MODULE_CYCLES NK_PARITY_REF NK_LEASE_ROUNDS NK_FAULT_STRIDE NK_FAULT_MAX NK_FAULT_OPS NK_PARITY_JOBS \
 	NK_STRESS_SECONDS NK_FUZZ_SEEDS NK_FUZZ_OPS kselftest_override_timeout \
 	SUITE_TIMEOUT; do
 	[ -z "${!v:-}" ] || GUEST_ENV+=" export $v='${!v}';"

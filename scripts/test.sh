@@ -43,6 +43,24 @@ else
 	shard=()
 fi
 
+# make test-quick (NK_PARITY_REUSE=1): parity.sh's netkit.ko transcripts
+# depend only on the kernel, netkit.ko, the scenarios and the tools. An
+# earlier run's, recorded from the same ones, stand in for recording them
+# again (parity.sh reports record_netkit as skipped); make test records both.
+parity_key() {
+	local st=$TREE/tools/testing/selftests/drivers/net/netkit_rs
+	cat "$TREE/arch/x86/boot/bzImage" "$TREE/drivers/net/netkit.ko" \
+		"$st/parity.sh" "$st/lib.sh" "$st/nk_ynl.py" \
+		"$TREE/Documentation/netlink/specs/rt-link.yaml" \
+		"$TREE"/tools/net/ynl/pyynl/lib/*.py \
+		"$(command -v ip)" "$(command -v ethtool)" | sha256sum | cut -d' ' -f1
+}
+ref=
+if [ -n "${NK_PARITY_REUSE:-}" ]; then
+	ref=$NETKIT_RS_CACHE/parity-ref/$(parity_key)
+	[ ! -d "$ref/netkit" ] || export NK_PARITY_REF=$ref/netkit
+fi
+
 start=$SECONDS
 if [ ${#shard[@]} = 4 ]; then
 	dirs=("$out/kselftests" "$out/upstream")
@@ -60,5 +78,12 @@ else
 fi
 echo "test: guest run took $((SECONDS - start))s, results in $out" >&2
 ln -sfn "$out" "$NETKIT_RS_CACHE/results/latest"
+# Keep netkit.ko's transcripts of a passing recording for the next reuse.
+for d in "${dirs[@]}"; do
+	[ -n "$ref" ] && [ -z "${NK_PARITY_REF:-}" ] && [ -d "$d/parity/netkit" ] &&
+		grep -qE '^# ok [0-9]+ record_netkit$' "$d/suites/kselftest.ktap" 2>/dev/null ||
+		continue
+	mkdir -p "$ref" && rm -rf "$ref/netkit" && cp -r "$d/parity/netkit" "$ref/"
+done
 python3 "$REPO/scripts/times.py" "${dirs[@]}" || true
 python3 "$REPO/scripts/report.py" "${dirs[@]}" "$@"
