@@ -121,16 +121,16 @@ const DRV_NAME: &CStr = c"netkit";
 const NUM_RX_QUEUES_MAX: u32 = 1024;
 const NUM_TX_QUEUES_MAX: u32 = 1;
 
-const IFLA_NETKIT_PEER_INFO: u32 = uapi::IFLA_NETKIT_PEER_INFO;
-const IFLA_NETKIT_PRIMARY: u32 = uapi::IFLA_NETKIT_PRIMARY;
-const IFLA_NETKIT_POLICY: u32 = uapi::IFLA_NETKIT_POLICY;
-const IFLA_NETKIT_PEER_POLICY: u32 = uapi::IFLA_NETKIT_PEER_POLICY;
-const IFLA_NETKIT_MODE: u32 = uapi::IFLA_NETKIT_MODE;
-const IFLA_NETKIT_SCRUB: u32 = uapi::IFLA_NETKIT_SCRUB;
-const IFLA_NETKIT_PEER_SCRUB: u32 = uapi::IFLA_NETKIT_PEER_SCRUB;
-const IFLA_NETKIT_HEADROOM: u32 = uapi::IFLA_NETKIT_HEADROOM;
-const IFLA_NETKIT_TAILROOM: u32 = uapi::IFLA_NETKIT_TAILROOM;
-const IFLA_NETKIT_PAIRING: u32 = uapi::IFLA_NETKIT_PAIRING;
+const IFLA_NETKIT_PEER_INFO: u16 = uapi::IFLA_NETKIT_PEER_INFO as u16;
+const IFLA_NETKIT_PRIMARY: u16 = uapi::IFLA_NETKIT_PRIMARY as u16;
+const IFLA_NETKIT_POLICY: u16 = uapi::IFLA_NETKIT_POLICY as u16;
+const IFLA_NETKIT_PEER_POLICY: u16 = uapi::IFLA_NETKIT_PEER_POLICY as u16;
+const IFLA_NETKIT_MODE: u16 = uapi::IFLA_NETKIT_MODE as u16;
+const IFLA_NETKIT_SCRUB: u16 = uapi::IFLA_NETKIT_SCRUB as u16;
+const IFLA_NETKIT_PEER_SCRUB: u16 = uapi::IFLA_NETKIT_PEER_SCRUB as u16;
+const IFLA_NETKIT_HEADROOM: u16 = uapi::IFLA_NETKIT_HEADROOM as u16;
+const IFLA_NETKIT_TAILROOM: u16 = uapi::IFLA_NETKIT_TAILROOM as u16;
+const IFLA_NETKIT_PAIRING: u16 = uapi::IFLA_NETKIT_PAIRING as u16;
 const IFLA_NETKIT_MAX: usize = uapi::__IFLA_NETKIT_MAX as usize - 1;
 
 /// The default action of the transmit path (`enum netkit_action`), as carried in netlink.
@@ -165,7 +165,7 @@ static POLICY: [Policy; IFLA_NETKIT_MAX + 1] = {
 };
 
 /// The parameters fixed at creation that `changelink` refuses, with the C driver's names.
-const FIXED_PARAMS: [(u32, &str); 7] = [
+const FIXED_PARAMS: [(u16, &str); 7] = [
     (IFLA_NETKIT_MODE, "operating mode"),
     (IFLA_NETKIT_SCRUB, "scrubbing"),
     (IFLA_NETKIT_PEER_SCRUB, "peer scrubbing"),
@@ -695,7 +695,7 @@ impl QueueMgmt for NetkitRs {
 impl rtnl::Link for NetkitRs {
     const KIND: &'static CStr = DRV_NAME;
     const POLICY: &'static [Policy] = &POLICY;
-    const PEER_TYPE: u16 = IFLA_NETKIT_PEER_INFO as u16;
+    const PEER_TYPE: u16 = IFLA_NETKIT_PEER_INFO;
     const MAX_TX_QUEUES: u32 = NUM_TX_QUEUES_MAX;
     const MAX_RX_QUEUES: u32 = NUM_RX_QUEUES_MAX;
     const REAL_QUEUES: u32 = 1;
@@ -919,7 +919,7 @@ mod tests {
     #[test]
     fn fixed_params_cover_every_creation_attribute() {
         // Every attribute except the two policies and the read-only primary flag is fixed.
-        for ty in 1..=IFLA_NETKIT_MAX as u32 {
+        for ty in 1..=IFLA_NETKIT_MAX as u16 {
             let fixed = FIXED_PARAMS.iter().any(|&(t, _)| t == ty);
             let changeable = ty == IFLA_NETKIT_POLICY
                 || ty == IFLA_NETKIT_PEER_POLICY
@@ -931,7 +931,7 @@ mod tests {
     #[test]
     fn only_pass_and_drop_are_default_policies() {
         let mut ack = ExtAck::none();
-        let mut policy = |v| check_policy(&AttrBuf::u32(IFLA_NETKIT_POLICY as u16, v), &mut ack);
+        let mut policy = |v| check_policy(&AttrBuf::u32(IFLA_NETKIT_POLICY, v), &mut ack);
         assert_eq!(policy(NETKIT_PASS), Ok(NETKIT_PASS));
         assert_eq!(policy(NETKIT_DROP), Ok(NETKIT_DROP));
         assert_eq!(policy(NETKIT_NEXT), Err(EINVAL));

@@ -72,3 +72,7 @@ fn sets_xdp_features(mut dev: NewLink<'_, Dummy>) -> Result {
 fn redirects(nc: &NetContext, skb: SkBuff<'_>, ctx: &TxContext) {
     nc.redirect(skb, ctx);
 }
+
+fn fills(msg: &mut kernel::net::nla::Msg<'_>) -> Result {
+    msg.put_u32(1, 0)
+}

@@ -306,8 +306,8 @@ impl<'a> Attrs<'a> {
 
     /// Returns the attribute of type `ty`, if present.
     #[inline]
-    pub fn get(&self, ty: u32) -> Option<&'a Attr> {
-        let i = ty as usize;
+    pub fn get(&self, ty: u16) -> Option<&'a Attr> {
+        let i = usize::from(ty);
         if i >= self.len {
             return None;
         }
@@ -319,7 +319,7 @@ impl<'a> Attrs<'a> {
 
     /// Returns whether the attribute of type `ty` is present.
     #[inline]
-    pub fn has(&self, ty: u32) -> bool {
+    pub fn has(&self, ty: u16) -> bool {
         self.get(ty).is_some()
     }
 }
@@ -476,30 +476,30 @@ impl Msg<'_> {
         }
     }
 
+    /// `ty` is the attribute type, the 16 bits of `nla_type`; its two top bits are the
+    /// `NLA_F_NESTED` and `NLA_F_NET_BYTEORDER` flags, which these plain attributes do not have.
     #[inline]
-    fn put<V: AsBytes>(&mut self, ty: u32, v: &V) -> Result {
-        // `nla_type` is a `u16`: a larger type would be cut to another one.
-        let ty = c_int::from(u16::try_from(ty).map_err(|_| EINVAL)?);
+    fn put<V: AsBytes>(&mut self, ty: u16, v: &V) -> Result {
         // SAFETY: `skb` is valid by the type invariant and only reached through `self`, borrowed
         // mutably.
-        unsafe { netlink::put_attr(self.skb, ty, v) }
+        unsafe { netlink::put_attr(self.skb, c_int::from(ty), v) }
     }
 
     /// Adds a `u8` attribute (`nla_put_u8`).
     #[inline]
-    pub fn put_u8(&mut self, ty: u32, v: u8) -> Result {
+    pub fn put_u8(&mut self, ty: u16, v: u8) -> Result {
         self.put(ty, &v)
     }
 
     /// Adds a `u16` attribute (`nla_put_u16`).
     #[inline]
-    pub fn put_u16(&mut self, ty: u32, v: u16) -> Result {
+    pub fn put_u16(&mut self, ty: u16, v: u16) -> Result {
         self.put(ty, &v)
     }
 
     /// Adds a `u32` attribute (`nla_put_u32`).
     #[inline]
-    pub fn put_u32(&mut self, ty: u32, v: u32) -> Result {
+    pub fn put_u32(&mut self, ty: u16, v: u32) -> Result {
         self.put(ty, &v)
     }
 }

@@ -69,9 +69,9 @@ pub const IFLA_TABLE_LEN: usize = bindings::__IFLA_MAX as usize;
 pub const IFINFOMSG_LEN: u16 = core::mem::size_of::<bindings::ifinfomsg>() as u16;
 
 /// `IFLA_IFNAME`: the device name attribute.
-pub const IFLA_IFNAME: u32 = bindings::IFLA_IFNAME;
+pub const IFLA_IFNAME: u16 = bindings::IFLA_IFNAME as u16;
 /// `IFLA_ADDRESS`: the hardware address attribute.
-pub const IFLA_ADDRESS: u32 = bindings::IFLA_ADDRESS;
+pub const IFLA_ADDRESS: u16 = bindings::IFLA_ADDRESS as u16;
 
 /// Proof that the RTNL lock is held.
 ///
