@@ -6,10 +6,13 @@ it as any safe driver could (the name a device is created with picks the
 bug); each case shows the abstraction turns the bug into an error and leaves
 nothing behind. Without the checks these are a BUG() in free_netdev(), a
 NULL call from a zero-copy AF_XDP bind or a queue in use that no lease
-covers. Also: each Rust driver has its own lockdep classes."""
+covers, a peer freed while paired, a pull that reports a header it did not
+pull and a WARN from a zero-copy AF_XDP bind. Also: each Rust
+driver has its own lockdep classes."""
 
 import errno
 import re
+import socket
 import sys
 from pathlib import Path
 
@@ -33,10 +36,11 @@ from lib.py import (  # noqa: E402
     defer,
     ip,
 )
-from lease import lease, phys_queue  # noqa: E402
+from lease import XDP_COPY, XDP_ZEROCOPY, lease, phys_queue, xsk_bind  # noqa: E402
 
 MOD = "rust_netdev_test"
 KIND = "rust_netdev_test"
+XSK_KIND = "rust_netdev_test_xsk"
 NEWLINK_MSG = f"{KIND}: newlink returned a device it did not register"
 # The class name of a device's instance lock (__netdev_lockdep_set_classes()).
 INSTANCE_CLASS = "&dev_instance_lock_key"
@@ -44,15 +48,15 @@ INSTANCE_CLASS = "&dev_instance_lock_key"
 
 def kind_links():
     return [l["ifname"] for l in ip("-d link show", json=True)
-            if l.get("linkinfo", {}).get("info_kind") == KIND]
+            if l.get("linkinfo", {}).get("info_kind") in (KIND, XSK_KIND)]
 
 
-def newlink(name, rxqueues=1):
+def newlink(name, rxqueues=1, kind=KIND):
     """Creates a device of the test kind; returns 0 or the errno."""
     try:
         RtnlFamily().newlink(
             {"ifname": name, "num-rx-queues": rxqueues,
-             "linkinfo": {"kind": KIND}},
+             "linkinfo": {"kind": kind}},
             flags=[Netlink.NLM_F_CREATE, Netlink.NLM_F_EXCL])
     except NlError as e:
         return e.error
@@ -129,6 +133,66 @@ def test_newlink_returns_other_device() -> None:
     links = kind_links()
     ksft_not_in("other_ok", links)
     ksft_not_in("other_dev", links)
+
+
+def test_pair_unregistered() -> None:
+    """A newlink that registers another device and its own, unregisters its
+    own and pairs the other with it: EINVAL from pair(), and both devices are
+    gone. The other device would otherwise keep pointing at one that the core
+    frees, since a device is unpaired only in its ndo_uninit, which the
+    unregistered one has passed."""
+    ksft_eq(newlink("pair_unreg"), errno.EINVAL)
+    links = kind_links()
+    ksft_not_in("pair_unreg", links)
+    ksft_not_in("other_dev", links)
+
+
+def tx_stats(name):
+    tx = ip(f"-s link show dev {name}", json=True)[0]["stats64"]["tx"]
+    return tx["packets"], tx["bytes"]
+
+
+def test_eth_pull_mac_short() -> None:
+    """eth_pull_mac() on a packet with fewer than ETH_HLEN bytes left in its
+    linear part fails with EINVAL and leaves the packet as it is: the device
+    pulls headers off each packet until that happens and counts the headers
+    pulled and the bytes left. A 20-byte frame is one header and 6 bytes, a
+    34-byte one two headers and 6 bytes. Without the check a pull from 6
+    bytes reports success without pulling (skb_pull_inline() refuses, and
+    skb_postpull_rcsum() gets a NULL header), so each packet counts the
+    driver's cap of four. AF_PACKET frames are linear: a header beyond the
+    linear part, where __skb_pull() BUG()s, is not tested."""
+    created("pull_short")
+    # No IPv6 packets of its own: only the two frames below are sent.
+    ipv6 = Path("/proc/sys/net/ipv6/conf/pull_short/disable_ipv6")
+    if ipv6.exists():
+        ipv6.write_text("1\n")
+    ip("link set dev pull_short up")
+    before = tx_stats("pull_short")
+    # Broadcast, from a local address, of the local experimental ethertype.
+    header = b"\xff" * 6 + b"\x02" + b"\x00" * 5 + b"\x88\xb5"
+    with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as s:
+        s.bind(("pull_short", 0))
+        for size in (20, 34):
+            ksft_eq(s.send(header + bytes(size - len(header))), size)
+    after = tx_stats("pull_short")
+    ksft_eq((after[0] - before[0], after[1] - before[1]), (3, 12),
+            "headers pulled, bytes left")
+
+
+def test_xsk_pool_done_by_driver() -> None:
+    """A driver whose bpf() says it set up an AF_XDP pool itself
+    (BpfAction::Done), which none on the abstractions can (they do not DMA
+    map pools): a zero-copy bind fails with EOPNOTSUPP, twice (the core
+    clears the failed pool, so the second is not EBUSY), where
+    xp_assign_dev() would WARN and fail with EINVAL. A copy-mode bind, which
+    does not ask the driver, succeeds."""
+    ksft_eq(newlink("rnt_xsk", kind=XSK_KIND), 0, "rnt_xsk created")
+    defer(ip, "link del dev rnt_xsk")
+    ifindex = ip("link show dev rnt_xsk", json=True)[0]["ifindex"]
+    for _ in range(2):
+        ksft_eq(xsk_bind(ifindex, 0, XDP_ZEROCOPY), errno.EOPNOTSUPP)
+    ksft_eq(xsk_bind(ifindex, 0, XDP_COPY), 0)
 
 
 def test_xdp_features() -> None:
@@ -242,6 +306,9 @@ def main() -> None:
         ksft_run([test_lock_classes_per_driver,
                   test_register_then_fail,
                   test_newlink_returns_other_device,
+                  test_pair_unregistered,
+                  test_eth_pull_mac_short,
+                  test_xsk_pool_done_by_driver,
                   test_xdp_features,
                   test_features_need_driver_ops,
                   test_tx_skb_sharing_cleared,

@@ -7,7 +7,8 @@
 //!
 //! Like every driver on the abstractions it has no `unsafe`: each bug is one that any safe driver
 //! could have. The name a device is created with picks the bug ([`Case`]); a device with any
-//! other name follows every rule. Only for tests.
+//! other name follows every rule. A second kind, `rust_netdev_test_xsk`, is a driver with
+//! `ndo_bpf` ([`XskDriver`]). Only for tests.
 
 use kernel::{
     net::{
@@ -19,6 +20,7 @@ use kernel::{
             IfName,
             NameAssign,
             Setup,
+            Stats64,
             TxStatus, //
         },
         nla::{
@@ -27,6 +29,7 @@ use kernel::{
         },
         queue::{
             NewQueue,
+            Ops,
             QueueMgmt,
             QueueMgmtOps,
             QueueSlot, //
@@ -45,6 +48,8 @@ use kernel::{
             TxContext, //
         },
         xdp::{
+            BpfAction,
+            NetdevBpf,
             XdpFeature,
             XdpFeatures, //
         },
@@ -62,7 +67,7 @@ module! {
     authors: ["netkit_rs developers <netkit-rs@localhost>"],
     description: "Run-time checks of the Rust network device abstractions, for tests",
     license: "GPL",
-    alias: ["rtnl-link-rust_netdev_test"],
+    alias: ["rtnl-link-rust_netdev_test", "rtnl-link-rust_netdev_test_xsk"],
 }
 
 /// The bug a device has, picked by the name it is created with.
@@ -85,16 +90,26 @@ enum Case {
     XskWithoutBpf,
     /// `queue_create` adds its queue, then fails: the adapter takes the queue back.
     QueueFail,
+    /// `newlink` registers a second device and its own, unregisters its own and pairs the
+    /// second with it: `pair()` fails, as a peer that already passed `ndo_uninit` would never
+    /// be unpaired before it is freed.
+    PairUnregistered,
+    /// `start_xmit` pulls Ethernet headers off each packet until `eth_pull_mac()` fails, which
+    /// it must when fewer than `ETH_HLEN` bytes are left, and counts the headers pulled as
+    /// packets and the bytes left as their length.
+    PullShort,
 }
 
 impl Case {
-    const NAMES: [(&'static [u8], Case); 6] = [
+    const NAMES: [(&'static [u8], Case); 8] = [
         (b"keep_fail", Case::KeepFail),
         (b"drop_fail", Case::DropFail),
         (b"other_ok", Case::OtherOk),
         (b"xdp_xmit", Case::XdpXmit),
         (b"xsk_no_bpf", Case::XskWithoutBpf),
         (b"queue_fail", Case::QueueFail),
+        (b"pair_unreg", Case::PairUnregistered),
+        (b"pull_short", Case::PullShort),
     ];
 
     fn of_name(name: &[u8]) -> Self {
@@ -151,12 +166,25 @@ impl dev::Driver for TestDriver {
     }
 
     fn start_xmit<'a>(
-        _dev: &'a DriverDevice<Self>,
-        skb: SkBuff<'a>,
-        _ctx: &'a TxContext,
+        dev: &'a DriverDevice<Self>,
+        mut skb: SkBuff<'a>,
+        ctx: &'a TxContext,
     ) -> TxStatus {
+        if dev.data().case() == Case::PullShort {
+            // At most four: without the check a pull from a short packet reports success without
+            // pulling, and the loop would not end.
+            let mut pulled = 0;
+            while pulled < 4 && skb.eth_pull_mac().is_ok() {
+                pulled += 1;
+            }
+            dev.sw_stats_tx_add(pulled, skb.len(), ctx);
+        }
         skb.drop_reason(DropReason::NotSpecified);
         TxStatus::Drop
+    }
+
+    fn get_stats64(dev: &DriverDevice<Self>, stats: &mut Stats64) {
+        dev.fetch_sw_stats(stats);
     }
 }
 
@@ -182,7 +210,7 @@ impl rtnl::Link for TestDriver {
             Case::XskWithoutBpf => XdpFeatures::XSK,
             _ => XdpFeature::Basic | XdpFeature::Redirect,
         })?;
-        let other = if case == Case::OtherOk {
+        let other = if matches!(case, Case::OtherOk | Case::PairUnregistered) {
             let name = IfName::new(b"other_dev");
             let other = rtnl::create_link(
                 &dev,
@@ -205,6 +233,14 @@ impl rtnl::Link for TestDriver {
             }
             (Case::DropFail, _) => {
                 drop(reg);
+                Err(ENOSPC)
+            }
+            (Case::PairUnregistered, Some(other)) => {
+                let dev = reg.dev();
+                reg.unregister();
+                other.pair(dev, rtnl)?;
+                // Not reached unless `pair()` took a device that is no longer registered;
+                // dropping `other` unregisters it, which unpairs both.
                 Err(ENOSPC)
             }
             (_, Some(other)) => {
@@ -231,16 +267,70 @@ impl QueueMgmt for TestDriver {
     }
 }
 
+/// A second driver, with `ndo_bpf`, whose `bpf` claims to have set up an AF_XDP pool itself
+/// ([`BpfAction::Done`]), which no driver on the abstractions can: they do not DMA map pools.
+struct XskDriver;
+
+#[vtable]
+impl dev::Driver for XskDriver {
+    type Data = ();
+
+    const LOCK_CLASSES: &'static dev::LockClasses = kernel::netdev_lock_classes!();
+
+    fn setup(dev: &mut Setup<'_>) {
+        dev.ether_setup();
+    }
+
+    fn init_data() -> impl PinInit<()> {}
+
+    fn start_xmit<'a>(
+        _dev: &'a DriverDevice<Self>,
+        skb: SkBuff<'a>,
+        _ctx: &'a TxContext,
+    ) -> TxStatus {
+        skb.drop_reason(DropReason::NotSpecified);
+        TxStatus::Drop
+    }
+
+    fn bpf(
+        _dev: &DriverDevice<Self>,
+        _req: &NetdevBpf,
+        _ops: &Ops<'_>,
+        _rtnl: &Rtnl,
+    ) -> Result<BpfAction> {
+        Ok(BpfAction::Done)
+    }
+}
+
+#[vtable]
+impl rtnl::Link for XskDriver {
+    const KIND: &'static CStr = c"rust_netdev_test_xsk";
+    const POLICY: &'static [Policy] = &[Policy::UNSPEC];
+
+    fn newlink<'a>(
+        mut dev: NewLink<'a, Self>,
+        _params: &NewLinkParams<'_>,
+        _extack: &mut ExtAck<'_>,
+        rtnl: &'a Rtnl,
+    ) -> Result<Registered<'a, Self>> {
+        dev.set_xdp_features(XdpFeatures::XSK)?;
+        dev.register(rtnl)
+    }
+}
+
 #[pin_data]
 struct TestModule {
     #[pin]
     _link: rtnl::Registration<TestDriver>,
+    #[pin]
+    _xsk_link: rtnl::Registration<XskDriver>,
 }
 
 impl kernel::InPlaceModule for TestModule {
     fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             _link <- rtnl::Registration::new(),
+            _xsk_link <- rtnl::Registration::new(),
         })
     }
 }
