@@ -8,6 +8,12 @@
  *                              veth), the peer of nkcI named eth0 in the
  *                              namespace /run/netns/nkcI
  *        nk_churn del N        deletes nkc1..nkcN
+ *        nk_churn teardown N   deletes the namespaces /run/netns/nkc1..N
+ *                              (as ip netns del does) and waits for the
+ *                              RTM_DELLINK of every device nkcI, which goes
+ *                              with its peer's namespace; prints pairs per
+ *                              second from the release of the first
+ *                              namespace to the last RTM_DELLINK
  */
 #include <fcntl.h>
 #include <linux/if_link.h>
@@ -17,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,14 +72,77 @@ static double now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
+/* Whether @nh is the RTM_DELLINK of a device named nkcI. */
+static int is_churn_dellink(struct nlmsghdr *nh)
+{
+	struct ifinfomsg *ifi = NLMSG_DATA(nh);
+	int len = nh->nlmsg_len - NLMSG_LENGTH(sizeof(*ifi));
+	struct rtattr *rta;
+
+	if (nh->nlmsg_type != RTM_DELLINK)
+		return 0;
+	for (rta = IFLA_RTA(ifi); RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
+		if (rta->rta_type == IFLA_IFNAME)
+			return !strncmp(RTA_DATA(rta), "nkc", 3);
+	return 0;
+}
+
+/*
+ * The namespaces are opened first, so that none goes away before the clock
+ * starts, and released one after another as ip -batch would; the devices are
+ * counted from rtnetlink's notifications, so that nothing polls beside the
+ * teardown.
+ */
+static int teardown(int n)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK };
+	int fd, i, gone = 0, size = 16 << 20, *ns;
+	char buf[65536] __attribute__((aligned(NLMSG_ALIGNTO)));
+	double t0;
+
+	ns = calloc(n, sizeof(*ns));
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (!ns || fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		return 1;
+	for (i = 0; i < n; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/run/netns/nkc%d", i + 1);
+		ns[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (ns[i] < 0 || umount2(path, MNT_DETACH) || unlink(path)) {
+			perror(path);
+			return 1;
+		}
+	}
+	t0 = now();
+	for (i = 0; i < n; i++)
+		close(ns[i]);
+	while (gone < n) {
+		int len = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+
+		if (len < 0) {
+			perror("nk_churn: notifications");
+			return 1;
+		}
+		for (; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len))
+			gone += is_churn_dellink(nh);
+	}
+	printf("%.0f\n", n / (now() - t0));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int add = argc == 4 && !strcmp(argv[1], "add");
 	int n = atoi(argv[argc - 1]), fd, i;
 	double t0;
 
+	if (argc == 3 && !strcmp(argv[1], "teardown"))
+		return teardown(n);
 	if (!add && !(argc == 3 && !strcmp(argv[1], "del"))) {
-		fprintf(stderr, "usage: nk_churn add KIND N | del N\n");
+		fprintf(stderr, "usage: nk_churn add KIND N | del N | teardown N\n");
 		return 2;
 	}
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
