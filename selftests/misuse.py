@@ -7,7 +7,8 @@ bug); each case shows the abstraction turns the bug into an error and leaves
 nothing behind. Without the checks these are a BUG() in free_netdev(), a
 NULL call from a zero-copy AF_XDP bind or a queue in use that no lease
 covers, a peer freed while paired, a pull that reports a header it did not
-pull and a WARN from a zero-copy AF_XDP bind. Also: each Rust
+pull, a header read past the packet's linear part, a device left behind by
+its dellink and a WARN from a zero-copy AF_XDP bind. Also: each Rust
 driver has its own lockdep classes."""
 
 import errno
@@ -147,9 +148,29 @@ def test_pair_unregistered() -> None:
     ksft_not_in("other_dev", links)
 
 
-def tx_stats(name):
-    tx = ip(f"-s link show dev {name}", json=True)[0]["stats64"]["tx"]
-    return tx["packets"], tx["bytes"]
+def link_stats(name, direction):
+    stats = ip(f"-s link show dev {name}", json=True)[0]["stats64"][direction]
+    return stats["packets"], stats["bytes"]
+
+
+def send_short_frames(name, direction):
+    """Creates device name, sends it a 20- and a 34-byte frame and returns
+    how much its direction ("tx" or "rx") counters grew: packets, bytes."""
+    created(name)
+    # No IPv6 packets of its own: only the two frames below are sent.
+    ipv6 = Path(f"/proc/sys/net/ipv6/conf/{name}/disable_ipv6")
+    if ipv6.exists():
+        ipv6.write_text("1\n")
+    ip(f"link set dev {name} up")
+    before = link_stats(name, direction)
+    # Broadcast, from a local address, of the local experimental ethertype.
+    header = b"\xff" * 6 + b"\x02" + b"\x00" * 5 + b"\x88\xb5"
+    with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as s:
+        s.bind((name, 0))
+        for size in (20, 34):
+            ksft_eq(s.send(header + bytes(size - len(header))), size)
+    after = link_stats(name, direction)
+    return after[0] - before[0], after[1] - before[1]
 
 
 def test_eth_pull_mac_short() -> None:
@@ -162,22 +183,29 @@ def test_eth_pull_mac_short() -> None:
     skb_postpull_rcsum() gets a NULL header), so each packet counts the
     driver's cap of four. AF_PACKET frames are linear: a header beyond the
     linear part, where __skb_pull() BUG()s, is not tested."""
-    created("pull_short")
-    # No IPv6 packets of its own: only the two frames below are sent.
-    ipv6 = Path("/proc/sys/net/ipv6/conf/pull_short/disable_ipv6")
-    if ipv6.exists():
-        ipv6.write_text("1\n")
-    ip("link set dev pull_short up")
-    before = tx_stats("pull_short")
-    # Broadcast, from a local address, of the local experimental ethertype.
-    header = b"\xff" * 6 + b"\x02" + b"\x00" * 5 + b"\x88\xb5"
-    with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as s:
-        s.bind(("pull_short", 0))
-        for size in (20, 34):
-            ksft_eq(s.send(header + bytes(size - len(header))), size)
-    after = tx_stats("pull_short")
-    ksft_eq((after[0] - before[0], after[1] - before[1]), (3, 12),
+    ksft_eq(send_short_frames("pull_short", "tx"), (3, 12),
             "headers pulled, bytes left")
+
+
+def test_pkt_type_short() -> None:
+    """set_pkt_type_for() on a packet with fewer than ETH_HLEN bytes in its
+    linear part fails with EINVAL: the device pulls one header off each
+    packet, takes the rest as a frame and counts the frames taken as
+    received. A 20-byte frame leaves 6 bytes, a 34-byte one 20. Without the
+    check eth_skb_pkt_type() reads a header past the 6 bytes and both
+    count."""
+    ksft_eq(send_short_frames("pkt_type_short", "rx"), (1, 20),
+            "frames taken, their bytes")
+
+
+def test_dellink_queues_device() -> None:
+    """A driver whose dellink does not queue its device: the adapter queues
+    it, so ip link del removes it. Without that the device would stay, also
+    through its module's unload (__rtnl_kill_links()) with its ops freed, and
+    its namespace's exit."""
+    created("dellink_noop", delete=False)
+    ip("link del dev dellink_noop")
+    ksft_not_in("dellink_noop", kind_links())
 
 
 def test_xsk_pool_done_by_driver() -> None:
@@ -308,6 +336,8 @@ def main() -> None:
                   test_newlink_returns_other_device,
                   test_pair_unregistered,
                   test_eth_pull_mac_short,
+                  test_pkt_type_short,
+                  test_dellink_queues_device,
                   test_xsk_pool_done_by_driver,
                   test_xdp_features,
                   test_features_need_driver_ops,

@@ -152,14 +152,14 @@ const NETKIT_DEVICE_SINGLE: u32 = uapi::netkit_pairing_NETKIT_DEVICE_SINGLE;
 static POLICY: [Policy; IFLA_NETKIT_MAX + 1] = {
     let mut p = [Policy::UNSPEC; IFLA_NETKIT_MAX + 1];
     p[IFLA_NETKIT_PEER_INFO as usize] = Policy::min_len(IFINFOMSG_LEN);
-    p[IFLA_NETKIT_MODE as usize] = Policy::u32_max(NETKIT_L3 as i16);
+    p[IFLA_NETKIT_MODE as usize] = Policy::u32_max(NETKIT_L3 as u16);
     p[IFLA_NETKIT_POLICY as usize] = Policy::u32();
     p[IFLA_NETKIT_PEER_POLICY as usize] = Policy::u32();
     p[IFLA_NETKIT_HEADROOM as usize] = Policy::u16();
     p[IFLA_NETKIT_TAILROOM as usize] = Policy::u16();
-    p[IFLA_NETKIT_SCRUB as usize] = Policy::u32_max(NETKIT_SCRUB_DEFAULT as i16);
-    p[IFLA_NETKIT_PEER_SCRUB as usize] = Policy::u32_max(NETKIT_SCRUB_DEFAULT as i16);
-    p[IFLA_NETKIT_PAIRING as usize] = Policy::u32_max(NETKIT_DEVICE_SINGLE as i16);
+    p[IFLA_NETKIT_SCRUB as usize] = Policy::u32_max(NETKIT_SCRUB_DEFAULT as u16);
+    p[IFLA_NETKIT_PEER_SCRUB as usize] = Policy::u32_max(NETKIT_SCRUB_DEFAULT as u16);
+    p[IFLA_NETKIT_PAIRING as usize] = Policy::u32_max(NETKIT_DEVICE_SINGLE as u16);
     p[IFLA_NETKIT_PRIMARY as usize] = Policy::reject(c"Primary attribute is read-only");
     p
 };
@@ -472,7 +472,6 @@ fn xmit<'a>(
     }
     skb.scrub(false);
     skb.skip_nf_egress(true);
-    skb.reset_mac_header();
     if !dev.same_net(peer) {
         skb.clear_tstamp();
         if nk.scrub.load(Relaxed) != NETKIT_SCRUB_NONE {
@@ -480,7 +479,9 @@ fn xmit<'a>(
             skb.set_mark(0);
         }
     }
-    skb.set_pkt_type_for(peer);
+    if skb.set_pkt_type_for(peer).is_err() {
+        return xmit_drop(dev, skb, DropReason::PktTooSmall);
+    }
     skb.set_dev(peer);
     match nk.progs.run(&mut skb, policy, NETKIT_NEXT, bpf_ctx, ctx) {
         NETKIT_NEXT | NETKIT_PASS => {
@@ -657,7 +658,6 @@ impl dev::Driver for NetkitRs {
         match req.command() {
             BpfCommand::SetupXskPool { .. } => {}
             BpfCommand::SetupProg => return Err(EOPNOTSUPP),
-            BpfCommand::Other => return Err(EINVAL),
         }
         if dev.data().pair.load(Relaxed) == NETKIT_DEVICE_PAIR {
             return Err(EOPNOTSUPP);

@@ -21,7 +21,8 @@ use kernel::{
             NameAssign,
             Setup,
             Stats64,
-            TxStatus, //
+            TxStatus,
+            UnregisterList, //
         },
         nla::{
             ExtAck,
@@ -98,10 +99,17 @@ enum Case {
     /// it must when fewer than `ETH_HLEN` bytes are left, and counts the headers pulled as
     /// packets and the bytes left as their length.
     PullShort,
+    /// `start_xmit` pulls one Ethernet header off each packet and takes the rest as a frame
+    /// received on the device, which must fail when fewer than `ETH_HLEN` bytes are left; it
+    /// counts the frames taken as received packets and their length.
+    PktTypeShort,
+    /// `dellink` does nothing: the adapter queues the device, or it would outlive its module
+    /// and namespace.
+    DellinkNoop,
 }
 
 impl Case {
-    const NAMES: [(&'static [u8], Case); 8] = [
+    const NAMES: [(&'static [u8], Case); 10] = [
         (b"keep_fail", Case::KeepFail),
         (b"drop_fail", Case::DropFail),
         (b"other_ok", Case::OtherOk),
@@ -110,6 +118,8 @@ impl Case {
         (b"queue_fail", Case::QueueFail),
         (b"pair_unreg", Case::PairUnregistered),
         (b"pull_short", Case::PullShort),
+        (b"pkt_type_short", Case::PktTypeShort),
+        (b"dellink_noop", Case::DellinkNoop),
     ];
 
     fn of_name(name: &[u8]) -> Self {
@@ -170,14 +180,22 @@ impl dev::Driver for TestDriver {
         mut skb: SkBuff<'a>,
         ctx: &'a TxContext,
     ) -> TxStatus {
-        if dev.data().case() == Case::PullShort {
-            // At most four: without the check a pull from a short packet reports success without
-            // pulling, and the loop would not end.
-            let mut pulled = 0;
-            while pulled < 4 && skb.eth_pull_mac().is_ok() {
-                pulled += 1;
+        match dev.data().case() {
+            Case::PullShort => {
+                // At most four: without the check a pull from a short packet reports success
+                // without pulling, and the loop would not end.
+                let mut pulled = 0;
+                while pulled < 4 && skb.eth_pull_mac().is_ok() {
+                    pulled += 1;
+                }
+                dev.sw_stats_tx_add(pulled, skb.len(), ctx);
             }
-            dev.sw_stats_tx_add(pulled, skb.len(), ctx);
+            Case::PktTypeShort => {
+                if skb.eth_pull_mac().is_ok() && skb.set_pkt_type_for(dev).is_ok() {
+                    dev.sw_stats_rx_add(skb.len(), ctx);
+                }
+            }
+            _ => {}
         }
         skb.drop_reason(DropReason::NotSpecified);
         TxStatus::Drop
@@ -248,6 +266,12 @@ impl rtnl::Link for TestDriver {
                 Ok(other)
             }
             _ => Ok(reg),
+        }
+    }
+
+    fn dellink(dev: &DriverDevice<Self>, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
+        if dev.data().case() != Case::DellinkNoop {
+            dev.unregister_queue(list, rtnl);
         }
     }
 }

@@ -47,6 +47,45 @@ impl QueueMgmt for Own {}
 
 fn case() {}
 
+const POLICY: &[Policy] = &[Policy::UNSPEC, Policy::u32_max(2)];
+
+fn creates<'a>(
+    dev: &NewLink<'a, Dummy>,
+    params: &NewLinkParams<'_>,
+    extack: &mut ExtAck<'_>,
+    rtnl: &'a Rtnl,
+) -> Result {
+    let name = IfName::new(b"peer");
+    let tb = params.tb();
+    let peer = rtnl::create_link(
+        dev,
+        params.peer_net(),
+        &name,
+        dev::NameAssign::User,
+        &tb,
+        extack,
+        rtnl,
+    )?;
+    drop(peer);
+    Ok(())
+}
+
+driver!(Xdp
+    fn bpf(
+        _dev: &DriverDevice<Self>,
+        req: &kernel::net::xdp::NetdevBpf,
+        _ops: &Ops<'_>,
+        _rtnl: &Rtnl,
+    ) -> Result<kernel::net::xdp::BpfAction> {
+        match req.command() {
+            kernel::net::xdp::BpfCommand::SetupProg => Err(EOPNOTSUPP),
+            kernel::net::xdp::BpfCommand::SetupXskPool { .. } => {
+                Ok(kernel::net::xdp::BpfAction::ForwardXskPool)
+            }
+        }
+    }
+);
+
 fn sets_priv_flags(dev: &mut dev::Setup<'_>) {
     dev.update_priv_flags(PrivFlag::NoQueue, PrivFlags::empty());
 }

@@ -76,8 +76,16 @@ impl Policy {
     }
 
     /// A `u32` attribute whose value must not exceed `max` (`NLA_POLICY_MAX(NLA_U32, max)`).
+    ///
+    /// The policy stores `max` as an `s16`; `nla_get_range_unsigned()` WARNs on a negative one,
+    /// so `max` is a `u16` no greater than `i16::MAX`.
     #[inline]
-    pub const fn u32_max(max: i16) -> Self {
+    pub const fn u32_max(max: u16) -> Self {
+        assert!(
+            max <= i16::MAX as u16,
+            "Policy::u32_max: max beyond i16::MAX"
+        );
+        let max = max as i16;
         let mut p = Self::with_type(bindings::NLA_U32);
         p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_MAX as u8;
         p.0.__bindgen_anon_1.__bindgen_anon_1 =

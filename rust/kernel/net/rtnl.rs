@@ -65,6 +65,47 @@ use core::{
 /// Number of slots in a table of `IFLA_*` attributes (`IFLA_MAX + 1`).
 pub const IFLA_TABLE_LEN: usize = bindings::__IFLA_MAX as usize;
 
+/// A table of `IFLA_*` attributes (`struct nlattr *tb[IFLA_MAX + 1]`): a request's or a peer's.
+///
+/// The core indexes such a table by `IFLA_*` type without a bound (`rtnl_create_link()` reads
+/// `tb[IFLA_MTU]`, `tb[IFLA_ADDRESS]`, `tb[IFLA_NUM_TX_QUEUES]`, ...), so [`create_link`] takes
+/// this type, not any [`Attrs`]: a link kind's own table (`IFLA_INFO_DATA`) is shorter, and its
+/// types mean other things (netkit's `IFLA_NETKIT_PEER_INFO` is 1, `IFLA_ADDRESS`).
+///
+/// # Invariants
+///
+/// The table has `IFLA_TABLE_LEN` slots and was parsed with the `IFLA_*` policy.
+#[derive(Clone, Copy)]
+pub struct LinkAttrs<'a>(Attrs<'a>);
+
+impl<'a> LinkAttrs<'a> {
+    /// Creates a table from a raw pointer.
+    ///
+    /// # Safety
+    ///
+    /// `tb` is a table of `IFLA_TABLE_LEN` attributes parsed with the `IFLA_*` policy that
+    /// satisfies the requirements of [`Attrs::from_raw`] for `'a`.
+    #[inline]
+    unsafe fn from_raw(tb: *const *mut bindings::nlattr) -> Self {
+        // SAFETY: Per the safety requirements.
+        // INVARIANT: Per the safety requirements.
+        Self(unsafe { Attrs::from_raw(tb, IFLA_TABLE_LEN) })
+    }
+}
+
+impl<'a> Deref for LinkAttrs<'a> {
+    type Target = Attrs<'a>;
+
+    #[inline]
+    fn deref(&self) -> &Attrs<'a> {
+        &self.0
+    }
+}
+
+/// The highest attribute type of a link kind's own attributes (`RTNL_MAX_TYPE` in
+/// net/core/rtnetlink.c).
+const RTNL_MAX_TYPE: usize = 50;
+
 /// `sizeof(struct ifinfomsg)`, the header of a peer info attribute.
 pub const IFINFOMSG_LEN: u16 = core::mem::size_of::<bindings::ifinfomsg>() as u16;
 
@@ -198,9 +239,10 @@ pub struct NewLinkParams<'a> {
 
 impl<'a> NewLinkParams<'a> {
     /// The `IFLA_*` attributes.
-    pub fn tb(&self) -> Attrs<'a> {
-        // SAFETY: The core passes an `IFLA_MAX + 1` table valid during `newlink`.
-        unsafe { Attrs::from_raw(self.p.tb, IFLA_TABLE_LEN) }
+    pub fn tb(&self) -> LinkAttrs<'a> {
+        // SAFETY: The core passes the request's `IFLA_MAX + 1` table (`rtnl_newlink()`), valid
+        // during `newlink`.
+        unsafe { LinkAttrs::from_raw(self.p.tb) }
     }
 
     /// The link kind's own attributes (`IFLA_INFO_DATA`), if given.
@@ -266,9 +308,10 @@ impl<'a> PeerInfo<'a> {
     }
 
     /// The peer's `IFLA_*` attributes.
-    pub fn tb(&self) -> Attrs<'_> {
-        // SAFETY: `tb` holds null or pointers into `attr`, valid for `'a`.
-        unsafe { Attrs::from_raw(self.tb.as_ptr(), IFLA_TABLE_LEN) }
+    pub fn tb(&self) -> LinkAttrs<'_> {
+        // SAFETY: `tb` has `IFLA_TABLE_LEN` slots parsed with the `IFLA_*` policy
+        // (`rtnl_nla_parse_ifinfomsg()`), null or pointing into `attr`, valid for `'a`.
+        unsafe { LinkAttrs::from_raw(self.tb.as_ptr()) }
     }
 }
 
@@ -429,7 +472,7 @@ pub fn create_link<'a, T: Driver>(
     net: &Namespace,
     name: &IfName,
     assign: NameAssign,
-    tb: &Attrs<'_>,
+    tb: &LinkAttrs<'_>,
     extack: &mut ExtAck<'_>,
     rtnl: &'a Rtnl,
 ) -> Result<NewDevice<'a, T>> {
@@ -438,7 +481,8 @@ pub fn create_link<'a, T: Driver>(
     if ops.is_null() {
         return Err(EINVAL);
     }
-    // SAFETY: All pointers are valid; `tb` is an `IFLA_MAX + 1` table; RTNL is held.
+    // SAFETY: All pointers are valid; `tb` is an `IFLA_MAX + 1` table of `IFLA_*` attributes by
+    // the type invariant of `LinkAttrs`; RTNL is held.
     let new = from_err_ptr(unsafe {
         bindings::rtnl_create_link(
             net.as_raw(),
@@ -508,7 +552,7 @@ pub trait Link: Driver {
     /// Queues a device (and what goes with it) for unregistration (`dellink`).
     ///
     /// Also called for a device that leases queues of a physical device being unregistered
-    /// (see [`Registration`]); it must queue the device.
+    /// (see [`Registration`]). The adapter queues the device afterwards if this did not.
     fn dellink(_dev: &DriverDevice<Self>, _list: &mut UnregisterList<'_>, _rtnl: &Rtnl) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
@@ -533,7 +577,13 @@ struct LinkAdapter<T: Link>(PhantomData<T>);
 
 impl<T: Link> LinkAdapter<T> {
     /// Whether the peer attribute is one the core can parse (see [`Link::PEER_TYPE`]).
-    const PEER_TYPE_IS_VALID: () = {
+    const POLICY_IS_VALID: () = {
+        // `rtnl_link_register()` WARNs and fails beyond `RTNL_MAX_TYPE`, the size of the
+        // tables `rtnl_newlink()` parses into.
+        assert!(
+            T::POLICY.len() <= RTNL_MAX_TYPE + 1,
+            "Link::POLICY has more than RTNL_MAX_TYPE + 1 entries"
+        );
         let peer = T::PEER_TYPE as usize;
         assert!(
             peer == 0 || (peer < T::POLICY.len() && T::POLICY[peer].has_min_len(IFINFOMSG_LEN)),
@@ -753,7 +803,17 @@ impl<T: Link> LinkAdapter<T> {
                 Rtnl::assume_held(),
             )
         };
-        T::dellink(dev, &mut list, &rtnl);
+        Self::del(dev, &mut list, &rtnl);
+    }
+
+    /// Runs the driver's `dellink` on `dev`, then queues `dev` for unregistration if `dellink`
+    /// did not: the core relies on it (`__rtnl_kill_links()` on module unload and
+    /// `default_device_exit_batch()` on namespace exit would leave a device whose ops and
+    /// namespace are freed; a lease would hold the physical device forever).
+    fn del(dev: &DriverDevice<T>, list: &mut UnregisterList<'_>, rtnl: &Rtnl) {
+        T::dellink(dev, list, rtnl);
+        // No-op if it is queued.
+        dev.unregister_queue(list, rtnl);
     }
 
     /// Called by the core as `rtnl_link_ops::get_link_net`.
@@ -836,12 +896,10 @@ impl<T: Link> NetdevNotifier for Lessees<T> {
                 continue;
             }
             if T::HAS_DELLINK {
-                T::dellink(lessee, list, rtnl);
+                LinkAdapter::<T>::del(lessee, list, rtnl);
+            } else {
+                lessee.unregister_queue(list, rtnl);
             }
-            // The lease would hold the physical device forever: queue the lessee whatever
-            // `dellink` did (no-op if it is queued).
-            crate::warn_on!(T::HAS_DELLINK && !lessee.is_unregister_queued(rtnl));
-            lessee.unregister_queue(list, rtnl);
         }
     }
 }
@@ -874,7 +932,7 @@ impl<T: Link> Registration<T> {
     pub fn new() -> impl PinInit<Self, Error> {
         // Fails the build for a `PEER_TYPE` the core would read out of bounds.
         #[allow(clippy::let_unit_value)]
-        let () = LinkAdapter::<T>::PEER_TYPE_IS_VALID;
+        let () = LinkAdapter::<T>::POLICY_IS_VALID;
         try_pin_init!(Self {
             // First: the notifier is dropped (unregistered) if registering the kind fails, while
             // a registered kind would stay behind if its notifier failed.

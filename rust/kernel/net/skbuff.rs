@@ -156,11 +156,12 @@ impl<'a> SkBuff<'a> {
         unsafe { bindings::nf_skip_egress(self.raw(), skip) };
     }
 
-    /// Sets the MAC header to the current data pointer (`skb_reset_mac_header`).
+    /// The length of the linear part (`skb_headlen`).
     #[inline]
-    pub fn reset_mac_header(&mut self) {
+    fn headlen(&self) -> u32 {
+        let skb = self.raw();
         // SAFETY: Owned and valid by the type invariant.
-        unsafe { bindings::skb_reset_mac_header(self.raw()) };
+        unsafe { (*skb).len - (*skb).data_len }
     }
 
     /// Clears the timestamp (`skb_clear_tstamp`).
@@ -198,11 +199,25 @@ impl<'a> SkBuff<'a> {
         };
     }
 
-    /// Sets `pkt_type` for receiving on `dev` by destination address (`eth_skb_pkt_type`).
+    /// Takes the data as an Ethernet frame received on `dev`: sets the MAC header there
+    /// (`skb_reset_mac_header`) and `pkt_type` by the destination address (`eth_skb_pkt_type`).
+    ///
+    /// Fails with `EINVAL`, changing nothing, if fewer than `ETH_HLEN` bytes are in the linear
+    /// part (see [`SkBuff::may_pull`]). `eth_skb_pkt_type()` reads the header at the MAC header
+    /// offset, which is unset (`~0`) on some transmit paths (AF_XDP copy mode) and may be
+    /// anywhere after other changes to the packet, hence both in one method.
     #[inline]
-    pub fn set_pkt_type_for(&mut self, dev: &Device) {
-        // SAFETY: Owned and valid by the type invariant; `dev` is valid.
-        unsafe { bindings::eth_skb_pkt_type(self.raw(), dev.as_raw()) };
+    pub fn set_pkt_type_for(&mut self, dev: &Device) -> Result {
+        if self.headlen() < bindings::ETH_HLEN {
+            return Err(EINVAL);
+        }
+        let skb = self.raw();
+        // SAFETY: Owned and valid by the type invariant.
+        unsafe { bindings::skb_reset_mac_header(skb) };
+        // SAFETY: Owned and valid, with an `ETH_HLEN` header at the MAC header offset, in the
+        // linear part; `dev` is valid.
+        unsafe { bindings::eth_skb_pkt_type(skb, dev.as_raw()) };
+        Ok(())
     }
 
     /// Sets the device the packet is on (`skb->dev`).
@@ -233,11 +248,10 @@ impl<'a> SkBuff<'a> {
     /// the packet may have shrunk it.
     #[inline]
     pub fn eth_pull_mac(&mut self) -> Result {
-        let skb = self.raw();
-        // SAFETY: Owned and valid by the type invariant; `skb_headlen()`.
-        if unsafe { (*skb).len - (*skb).data_len } < bindings::ETH_HLEN {
+        if self.headlen() < bindings::ETH_HLEN {
             return Err(EINVAL);
         }
+        let skb = self.raw();
         // SAFETY: Owned and valid, with `ETH_HLEN` bytes in the linear part.
         let eth = unsafe { bindings::eth_skb_pull_mac(skb) };
         // SAFETY: `eth` is the header just pulled, still in the packet's buffer.

@@ -85,8 +85,6 @@ pub enum BpfCommand {
         /// Whether a pool is bound (rather than unbound).
         enable: bool,
     },
-    /// Any other request.
-    Other,
 }
 
 /// What a driver's [`Driver::bpf`](crate::net::dev::Driver::bpf) does with a request.
@@ -105,24 +103,39 @@ pub enum BpfAction {
     ForwardXskPool,
 }
 
-/// A request to a device's `ndo_bpf` (`struct netdev_bpf`).
+/// A request to a device's `ndo_bpf` (`struct netdev_bpf`) that a driver may handle.
+///
+/// Only an XDP program or an AF_XDP pool request: the hardware offload requests
+/// (`XDP_SETUP_PROG_HW`, `BPF_OFFLOAD_MAP_ALLOC`, `BPF_OFFLOAD_MAP_FREE`) need an offload device
+/// no driver here has, come without the ops lock (`bpf_map_offload_map_free()`), and answering
+/// one with success leaves the core calling a null `offmap->dev_ops`; the adapter refuses them
+/// with `EINVAL`, as `netkit_xsk()` does.
 ///
 /// # Invariants
 ///
-/// `self` is a valid `struct netdev_bpf`.
+/// `self` is a valid `struct netdev_bpf` whose `command` is `XDP_SETUP_PROG` or
+/// `XDP_SETUP_XSK_POOL`.
 #[repr(transparent)]
 pub struct NetdevBpf(Opaque<bindings::netdev_bpf>);
 
 impl NetdevBpf {
-    /// Creates a reference from a raw pointer.
+    /// Creates a reference from a raw pointer; `None` for a request of another kind.
     ///
     /// # Safety
     ///
     /// `ptr` is a valid `struct netdev_bpf` for `'a`.
     #[inline]
-    pub unsafe fn from_raw<'a>(ptr: *mut bindings::netdev_bpf) -> &'a Self {
+    pub(crate) unsafe fn from_raw<'a>(ptr: *mut bindings::netdev_bpf) -> Option<&'a Self> {
+        // SAFETY: `ptr` is valid per the safety requirements.
+        let command = unsafe { (*ptr).command };
+        matches!(
+            command,
+            bindings::bpf_netdev_command_XDP_SETUP_PROG
+                | bindings::bpf_netdev_command_XDP_SETUP_XSK_POOL
+        )
         // SAFETY: Transparent wrapper; per the safety requirements.
-        unsafe { &*ptr.cast() }
+        // INVARIANT: The command is one of the two, checked above.
+        .then(|| unsafe { &*ptr.cast() })
     }
 
     /// Returns what the request asks for.
@@ -133,12 +146,12 @@ impl NetdevBpf {
         // selects.
         unsafe {
             match (*req).command {
-                bindings::bpf_netdev_command_XDP_SETUP_PROG => BpfCommand::SetupProg,
                 bindings::bpf_netdev_command_XDP_SETUP_XSK_POOL => BpfCommand::SetupXskPool {
                     queue_id: (*req).__bindgen_anon_1.xsk.queue_id,
                     enable: !(*req).__bindgen_anon_1.xsk.pool.is_null(),
                 },
-                _ => BpfCommand::Other,
+                // `XDP_SETUP_PROG` by the type invariant.
+                _ => BpfCommand::SetupProg,
             }
         }
     }

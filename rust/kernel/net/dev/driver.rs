@@ -175,6 +175,9 @@ pub trait Driver: Sized + Send + Sync + 'static {
     /// Handles an XDP or AF_XDP request (`ndo_bpf`; RTNL and the ops lock, see
     /// [`crate::net::queue::OpsLocked`]), or has the adapter forward it along a lease.
     ///
+    /// The adapter answers the hardware offload requests itself, with `EINVAL` (see
+    /// [`NetdevBpf`](crate::net::xdp::NetdevBpf)).
+    ///
     /// For an AF_XDP pool, only a bind comes here, and only [`BpfAction::ForwardXskPool`] or an
     /// error answers it (`Done` is `EOPNOTSUPP`: no driver here can set up a pool itself). An
     /// unbind goes to the physical queue a bind was forwarded to without asking the driver, and
@@ -548,11 +551,15 @@ impl<T: Driver> Adapter<T> {
     ) -> c_int {
         // SAFETY: A device of this driver and a request, valid during the call.
         let (dev, req) = unsafe { (Self::dev(dev), NetdevBpf::from_raw(req)) };
-        // SAFETY: The core calls `ndo_bpf` with RTNL and the ops lock held: `dev_xdp_install()`
-        // and `xp_assign_dev()` assert the ops lock, their callers (`dev_xdp_attach()`, the XDP
-        // link ops, `dev_xdp_uninstall()`, `xsk_bind()`, `xp_release_deferred()`) take RTNL, and
-        // `xp_disable_drv_zc()`, `bpf_map_offload_ndo()` assert it; `dev_xdp_propagate()` takes
-        // the ops lock and runs in an upper device's `ndo_bpf`, under RTNL as above.
+        let Some(req) = req else {
+            return EINVAL.to_errno();
+        };
+        // SAFETY: The core makes XDP program and AF_XDP pool requests, the only ones left here,
+        // with RTNL and the ops lock held: `dev_xdp_install()` and `xp_assign_dev()` assert the
+        // ops lock, their callers (`dev_xdp_attach()`, the XDP link ops, `dev_xdp_uninstall()`,
+        // `xsk_bind()`, `xp_release_deferred()`) take RTNL, and `xp_disable_drv_zc()` asserts it;
+        // `dev_xdp_propagate()` takes the ops lock and runs in an upper device's `ndo_bpf`, under
+        // RTNL as above. (`bpf_map_offload_map_free()` would not hold the ops lock.)
         let (ops, rtnl) = unsafe { (Ops::assume_locked(dev), Rtnl::assume_held()) };
         let pool = matches!(req.command(), BpfCommand::SetupXskPool { .. });
         from_result(|| {
