@@ -45,7 +45,15 @@ driver!(Own
 #[vtable]
 impl QueueMgmt for Own {}
 
-fn case() {}
+fn case() {
+    let _ = rtnl::Registration::<Kind>::new();
+}
+
+driver!(Kind);
+
+link!(Kind
+    const POLICY: &'static [Policy] = &[Policy::UNSPEC; 51];
+);
 
 const POLICY: &[Policy] = &[Policy::UNSPEC, Policy::u32_max(2)];
 
