@@ -10,7 +10,7 @@ revisions); a namespace or the netdevsim device goes away mid-sequence.
 
 After every step the kernel's answer (errno, extack) and a normalized view of
 every device (its link attributes, netkit attributes, flags, queues and
-leases; ifindexes as names, random MAC addresses masked) are recorded. The two
+leases; peers by name, random MAC addresses masked) are recorded. The two
 traces must be identical; a difference names the seed and the step, and
 NK_FUZZ_SEEDS=SEED reproduces it.
 
@@ -183,19 +183,33 @@ class Fuzzer:
         attrs = [string(IFLA_IFNAME, self.name(ns)), u32(IFLA_NET_NS_FD, other)]
         return self.rtnl[ns].newlink(attrs, flags=0)[:2]
 
-    def op_lease(self, ns, _fds):
+    def ifindex(self, ns):
+        """The ifindex of a device named at random in ns; None if none."""
         try:
             link = self.rtnl[ns].getlink(self.name(ns))
         except OSError:
-            link = None  # not a valid name
-        ifindex = link["ifindex"] if link else self.rng.randrange(1, 1000)
-        phys = self.nsim.ifindex if self.rng.random() < 0.8 else self.rng.randrange(1, 1000)
-        queue = value(self.rng, [0, 1, 2, 3])
+            return None  # not a valid name
+        return link["ifindex"] if link else None
+
+    def op_lease(self, ns, _fds):
+        # An ifindex must name the same device (or none) in both runs: the
+        # fuzz namespaces number their devices alike, the initial namespace
+        # does not (netdevsim's number grows from run to run).  So netdevsim
+        # only with the right namespace id, and other numbers only where
+        # nothing has them.
+        unused = (1 << 30) + self.rng.randrange(1000)
+        ifindex = self.ifindex(ns) or unused
+        r = self.rng.random()
         netns_id = None
-        if self.rng.random() < 0.7:
-            netns_id = self.nsid(ns)
-        elif self.rng.random() < 0.5:
-            netns_id = value(self.rng, [0, 1, 2])
+        if r < 0.8:
+            phys, netns_id = self.nsim.ifindex, self.nsid(ns)
+        elif r < 0.9:
+            phys = self.ifindex(ns) or unused
+        else:
+            phys = unused
+            if self.rng.random() < 0.5:
+                netns_id = value(self.rng, [0, 1, 2])
+        queue = value(self.rng, [0, 1, 2, 3])
         return self.netdev[ns].queue_create(ifindex, phys, queue, netns_id)[:2]
 
     def op_bpf(self, ns, _fds):
@@ -224,23 +238,30 @@ class Fuzzer:
             self.progs.append(int(p.stdout))
         return (res[0] if res else p.stderr.strip()), " ".join(t for _, t in req)
 
-    def op_ns_gone(self, ns, _fds):
+    def op_ns_gone(self, ns, fds):
         """The namespace goes away with all its devices, and comes back empty."""
-        # Our sockets in it would keep it alive.
+        other = NAMESPACES[1 - NAMESPACES.index(ns)]
+        # The devices whose peers are in ns go with it.
+        orphans = {i for i, attrs in self.links(other) if IFLA_LINK_NETNSID in attrs}
+        # Our sockets and file in it would keep it alive.
         self.rtnl[ns].close()
         self.netdev[ns].close()
+        os.close(fds[ns])
         cmd(f"ip netns del {ns}")
         cmd(f"ip netns add {ns}")
+        fds[ns] = os.open(f"/run/netns/{ns}", os.O_RDONLY)
         self.rtnl[ns] = nk_nl.in_netns(ns, nk_nl.Rtnl)
         self.netdev[ns] = nk_nl.in_netns(ns, nk_nl.Netdev)
         self.nsids.pop(ns, None)
-        # The old namespace is cleaned up from a work item: wait until what is
-        # left is stable and every lease of the physical device has its lessee.
+        # The old namespace is cleaned up from a work item (cleanup_net()):
+        # wait until its devices' peers are gone, what is left is stable and
+        # every lease of the physical device has its lessee.
         last = None
         for _ in range(150):
+            left = orphans & {i for i, _ in self.links(other)}
             now = self.snapshot()
             virt = sum(line.count(", True)") for line in now[:-1])
-            if now == last and virt == now[-1].count(", True)"):
+            if not left and now == last and virt == now[-1].count(", True)"):
                 break
             last = now
             time.sleep(0.2)
@@ -255,15 +276,25 @@ class Fuzzer:
         return self.nsids[ns]
 
     # --- what user space sees -----------------------------------------
+    def links(self, ns):
+        """(ifindex, attributes) of every device in ns; attributes include
+        "flags"."""
+        _, _, replies = self.rtnl[ns].request(nk_nl.RTM_GETLINK, NLM_F_DUMP,
+                                              nk_nl.ifinfomsg())
+        out = []
+        for r in replies:
+            _, _, ifindex, flags, _ = struct.unpack_from("BxHiII", r)
+            attrs = nk_nl.attrs_of(r[16:])
+            attrs["flags"] = flags
+            out.append((ifindex, attrs))
+        return out
+
     def snapshot(self):
         names = {}
         links = {}
         for ns in NAMESPACES:
-            _, _, replies = self.rtnl[ns].request(nk_nl.RTM_GETLINK, NLM_F_DUMP,
-                                                  nk_nl.ifinfomsg())
-            for r in replies:
-                _, _, ifindex, flags, _ = struct.unpack_from("BxHiII", r)
-                attrs = nk_nl.attrs_of(r[16:])
+            for ifindex, attrs in self.links(ns):
+                flags = attrs.pop("flags")
                 name = attrs[IFLA_IFNAME].rstrip(b"\0").decode()
                 names[(ns, ifindex)] = name
                 links[(ns, name)] = (ifindex, flags, attrs)
@@ -273,7 +304,10 @@ class Fuzzer:
         for (ns, name), (ifindex, flags, attrs) in sorted(links.items()):
             if name == "lo":
                 continue
-            view = {"flags": hex(flags & ~IFF_ASYNC)}
+            # Each namespace numbers its devices from its own counter
+            # (dev_index_reserve()): in fresh namespaces the numbers are part
+            # of what both implementations must give alike.
+            view = {"ifindex": ifindex, "flags": hex(flags & ~IFF_ASYNC)}
             for kind, v in sorted(attrs.items()):
                 if kind not in KEEP:
                     continue
@@ -308,9 +342,6 @@ class Fuzzer:
                 ns = self.rng.choice(NAMESPACES)
                 op = self.rng.choice(ops) if self.rng.random() > 0.02 else self.op_ns_gone
                 err, msg = op(ns, fds)
-                if op == self.op_ns_gone:
-                    os.close(fds[ns])
-                    fds[ns] = os.open(f"/run/netns/{ns}", os.O_RDONLY)
                 if isinstance(err, int):
                     err = errno.errorcode.get(err, str(err)) if err else "ok"
                 self.trace.append(f"{step} {ns} {op.__name__[3:]}: {err} {msg}")
