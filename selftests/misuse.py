@@ -8,7 +8,8 @@ nothing behind. Without the checks these are a BUG() in free_netdev(), a
 NULL call from a zero-copy AF_XDP bind or a queue in use that no lease
 covers, a peer freed while paired, a pull that reports a header it did not
 pull, a header read past the packet's linear part, a device left behind by
-its dellink and a WARN from a zero-copy AF_XDP bind. Also: each Rust
+its dellink, a WARN from a zero-copy AF_XDP bind and one from a fill_info
+that writes more than get_size reserved. Also: each Rust
 driver has its own lockdep classes."""
 
 import errno
@@ -24,6 +25,7 @@ from lib.py import (  # noqa: E402
     ksft_run,
     ksft_exit,
     ksft_eq,
+    ksft_in,
     ksft_not_in,
     ksft_true,
 )
@@ -208,6 +210,18 @@ def test_dellink_queues_device() -> None:
     ksft_not_in("dellink_noop", kind_links())
 
 
+def test_fill_info_beyond_info_size() -> None:
+    """A fill_info that writes more than its INFO_SIZE (what get_size
+    reserved): the adapter leaves the attribute beyond out and warns, and the
+    device is shown.
+    Without that nla_put() fails in a message sized with get_size, and the
+    core WARNs (rtmsg_ifinfo_build_skb() on creation, rtnl_getlink())."""
+    created("info_overflow")
+    ksft_eq(ip("-d link show dev info_overflow", json=True)[0]["ifname"],
+            "info_overflow")
+    ksft_in(f"{KIND}: fill_info wrote more than INFO_SIZE", kernel_log())
+
+
 def test_xsk_pool_done_by_driver() -> None:
     """A driver whose bpf() says it set up an AF_XDP pool itself
     (BpfAction::Done), which none on the abstractions can (they do not DMA
@@ -338,6 +352,7 @@ def main() -> None:
                   test_eth_pull_mac_short,
                   test_pkt_type_short,
                   test_dellink_queues_device,
+                  test_fill_info_beyond_info_size,
                   test_xsk_pool_done_by_driver,
                   test_xdp_features,
                   test_features_need_driver_ops,

@@ -56,6 +56,7 @@ use kernel::{
             Attrs,
             ExtAck,
             Msg,
+            MsgFull,
             Policy, //
         },
         queue::{
@@ -248,12 +249,9 @@ impl NewLinkConfig {
         c.mode = u32_of(IFLA_NETKIT_MODE).unwrap_or(c.mode);
         c.scrub = u32_of(IFLA_NETKIT_SCRUB).unwrap_or(c.scrub);
         c.peer_scrub = u32_of(IFLA_NETKIT_PEER_SCRUB).unwrap_or(c.peer_scrub);
-        if let Some(attr) = data.get(IFLA_NETKIT_POLICY) {
-            c.policy = check_policy(attr, extack)?;
-        }
-        if let Some(attr) = data.get(IFLA_NETKIT_PEER_POLICY) {
-            c.peer_policy = check_policy(attr, extack)?;
-        }
+        let mut policy = |ty, dflt| data.get(ty).map_or(Ok(dflt), |a| check_policy(a, extack));
+        c.policy = policy(IFLA_NETKIT_POLICY, c.policy)?;
+        c.peer_policy = policy(IFLA_NETKIT_PEER_POLICY, c.peer_policy)?;
         c.headroom = data.get(IFLA_NETKIT_HEADROOM).map_or(0, Attr::get_u16);
         c.tailroom = data.get(IFLA_NETKIT_TAILROOM).map_or(0, Attr::get_u16);
         c.pair = u32_of(IFLA_NETKIT_PAIRING).unwrap_or(c.pair);
@@ -280,14 +278,18 @@ impl NewLinkConfig {
     }
 }
 
-/// Checks a default transmit policy: only pass and drop are allowed.
+/// Checks a default transmit policy attribute.
 fn check_policy(attr: &Attr, extack: &mut ExtAck<'_>) -> Result<u32> {
-    match attr.get_u32() {
-        p @ (NETKIT_PASS | NETKIT_DROP) => Ok(p),
-        _ => {
-            extack.set_msg_attr(attr, c"Provided default xmit policy not supported");
-            Err(EINVAL)
-        }
+    default_policy(attr.get_u32()).inspect_err(|_| {
+        extack.set_msg_attr(attr, c"Provided default xmit policy not supported");
+    })
+}
+
+/// Checks a default transmit policy: only pass and drop are allowed.
+fn default_policy(p: u32) -> Result<u32> {
+    match p {
+        NETKIT_PASS | NETKIT_DROP => Ok(p),
+        _ => Err(EINVAL),
     }
 }
 
@@ -699,6 +701,8 @@ impl rtnl::Link for NetkitRs {
     const MAX_TX_QUEUES: u32 = NUM_TX_QUEUES_MAX;
     const MAX_RX_QUEUES: u32 = NUM_RX_QUEUES_MAX;
     const REAL_QUEUES: u32 = 1;
+    // Policy, peer policy, scrub, peer scrub, mode, pairing; primary; headroom, tailroom.
+    const INFO_SIZE: usize = 6 * nla::total_size(4) + nla::total_size(1) + 2 * nla::total_size(2);
 
     fn validate(tb: &Attrs<'_>, _data: Option<&Attrs<'_>>, _extack: &mut ExtAck<'_>) -> Result {
         let Some(attr) = tb.get(IFLA_ADDRESS) else {
@@ -849,12 +853,7 @@ impl rtnl::Link for NetkitRs {
         }
     }
 
-    fn get_size(_dev: &DriverDevice<Self>) -> usize {
-        // Policy, peer policy, scrub, peer scrub, mode, pairing; primary; headroom, tailroom.
-        6 * nla::total_size(4) + nla::total_size(1) + 2 * nla::total_size(2)
-    }
-
-    fn fill_info(dev: &DriverDevice<Self>, msg: &mut Msg<'_>, rtnl: &Rtnl) -> Result {
+    fn fill_info(dev: &DriverDevice<Self>, msg: &mut Msg<'_>, rtnl: &Rtnl) -> Result<(), MsgFull> {
         let nk = dev.data();
         let pair = nk.pair.load(Relaxed);
         msg.put_u8(IFLA_NETKIT_PRIMARY, u8::from(nk.primary.load(Relaxed)))?;
@@ -897,7 +896,6 @@ impl kernel::InPlaceModule for NetkitModule {
 #[kunit_tests(netkit_rs)]
 mod tests {
     use super::*;
-    use kernel::net::nla::AttrBuf;
 
     /// Size of `ethtool_drvinfo::driver`, NUL included.
     const ETHTOOL_DRIVER_LEN: usize = 32;
@@ -930,16 +928,14 @@ mod tests {
 
     #[test]
     fn only_pass_and_drop_are_default_policies() {
-        let mut ack = ExtAck::none();
-        let mut policy = |v| check_policy(&AttrBuf::u32(IFLA_NETKIT_POLICY, v), &mut ack);
-        assert_eq!(policy(NETKIT_PASS), Ok(NETKIT_PASS));
-        assert_eq!(policy(NETKIT_DROP), Ok(NETKIT_DROP));
-        assert_eq!(policy(NETKIT_NEXT), Err(EINVAL));
+        assert_eq!(default_policy(NETKIT_PASS), Ok(NETKIT_PASS));
+        assert_eq!(default_policy(NETKIT_DROP), Ok(NETKIT_DROP));
+        assert_eq!(default_policy(NETKIT_NEXT), Err(EINVAL));
         assert_eq!(
-            policy(uapi::netkit_action_NETKIT_REDIRECT as u32),
+            default_policy(uapi::netkit_action_NETKIT_REDIRECT as u32),
             Err(EINVAL)
         );
-        assert_eq!(policy(10), Err(EINVAL));
+        assert_eq!(default_policy(10), Err(EINVAL));
     }
 
     #[test]

@@ -25,7 +25,10 @@ use kernel::{
             UnregisterList, //
         },
         nla::{
+            self,
             ExtAck,
+            Msg,
+            MsgFull,
             Policy, //
         },
         queue::{
@@ -106,10 +109,13 @@ enum Case {
     /// `dellink` does nothing: the adapter queues the device, or it would outlive its module
     /// and namespace.
     DellinkNoop,
+    /// `fill_info` writes two attributes where `INFO_SIZE` has room for one: the adapter leaves the
+    /// second out, or the core would WARN on each message about the device.
+    InfoOverflow,
 }
 
 impl Case {
-    const NAMES: [(&'static [u8], Case); 10] = [
+    const NAMES: [(&'static [u8], Case); 11] = [
         (b"keep_fail", Case::KeepFail),
         (b"drop_fail", Case::DropFail),
         (b"other_ok", Case::OtherOk),
@@ -120,6 +126,7 @@ impl Case {
         (b"pull_short", Case::PullShort),
         (b"pkt_type_short", Case::PktTypeShort),
         (b"dellink_noop", Case::DellinkNoop),
+        (b"info_overflow", Case::InfoOverflow),
     ];
 
     fn of_name(name: &[u8]) -> Self {
@@ -211,6 +218,7 @@ impl rtnl::Link for TestDriver {
     const KIND: &'static CStr = c"rust_netdev_test";
     const POLICY: &'static [Policy] = &[Policy::UNSPEC];
     const REAL_QUEUES: u32 = 1;
+    const INFO_SIZE: usize = nla::total_size(4);
 
     fn newlink<'a>(
         mut dev: NewLink<'a, Self>,
@@ -273,6 +281,15 @@ impl rtnl::Link for TestDriver {
         if dev.data().case() != Case::DellinkNoop {
             dev.unregister_queue(list, rtnl);
         }
+    }
+
+    fn fill_info(dev: &DriverDevice<Self>, msg: &mut Msg<'_>, _rtnl: &Rtnl) -> Result<(), MsgFull> {
+        let case = dev.data().case();
+        msg.put_u32(1, case as u32)?;
+        if case == Case::InfoOverflow {
+            msg.put_u32(2, case as u32)?;
+        }
+        Ok(())
     }
 }
 

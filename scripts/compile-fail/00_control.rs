@@ -53,6 +53,12 @@ driver!(Kind);
 
 link!(Kind
     const POLICY: &'static [Policy] = &[Policy::UNSPEC; 51];
+
+    const INFO_SIZE: usize = nla::total_size(4);
+
+    fn fill_info(_dev: &DriverDevice<Self>, msg: &mut Msg<'_>, _rtnl: &Rtnl) -> Result<(), MsgFull> {
+        msg.put_u32(1, 0)
+    }
 );
 
 const POLICY: &[Policy] = &[Policy::UNSPEC, Policy::u32_max(2)];
@@ -120,6 +126,6 @@ fn redirects(nc: &NetContext, skb: SkBuff<'_>, ctx: &TxContext) {
     nc.redirect(skb, ctx);
 }
 
-fn fills(msg: &mut kernel::net::nla::Msg<'_>) -> Result {
+fn fills(msg: &mut Msg<'_>) -> Result<(), MsgFull> {
     msg.put_u32(1, 0)
 }

@@ -128,11 +128,15 @@ impl Policy {
 /// Unsized: a reference carries the payload's length, so it covers the whole attribute and
 /// reading the payload stays within its provenance.
 ///
+/// There is no safe way to build one: every `&Attr` is one of the request that the callback
+/// holding it is answering, which [`ExtAck::set_bad_attr`] relies on.
+///
 /// # Invariants
 ///
 /// `hdr` is a valid `struct nlattr` and `data` the payload right behind it, `nla_len - HDRLEN`
 /// bytes (none if `nla_len` is below `HDRLEN`); neither changes while the attribute is
-/// borrowed.
+/// borrowed. The attribute lies in the payload of the netlink request being processed while it
+/// is borrowed.
 #[repr(C)]
 pub struct Attr {
     hdr: Opaque<bindings::nlattr>,
@@ -145,14 +149,15 @@ impl Attr {
     /// # Safety
     ///
     /// `ptr` points to a valid attribute with `nla_len` readable bytes that stays valid and
-    /// unmodified for `'a`.
+    /// unmodified for `'a`, in the payload of the netlink request being processed during `'a`
+    /// (the one whose [`ExtAck`], if any, the code given the attribute holds).
     #[inline]
     pub unsafe fn from_raw<'a>(ptr: *const bindings::nlattr) -> &'a Self {
         // SAFETY: The header is readable per the safety requirements.
         let len = usize::from(unsafe { (*ptr).nla_len }).saturating_sub(HDRLEN);
         let attr = core::ptr::slice_from_raw_parts(ptr.cast::<u8>(), len) as *const Self;
         // INVARIANT: The header followed by `len` payload bytes, at most `nla_len` bytes in all,
-        // which the safety requirements make readable and unchanged for `'a`.
+        // which the safety requirements make readable and unchanged for `'a`, in the request.
         // SAFETY: As above; `ptr` is aligned for the header, the payload needs no alignment.
         unsafe { &*attr }
     }
@@ -214,66 +219,6 @@ impl Attr {
         let d = self.data();
         let end = d.iter().position(|&c| c == 0).unwrap_or(d.len());
         &d[..end]
-    }
-}
-
-/// An attribute with an `N`-byte payload built in memory, e.g. to test code that takes an
-/// [`Attr`].
-///
-/// # Examples
-///
-/// ```
-/// use kernel::net::nla::AttrBuf;
-///
-/// let a = AttrBuf::u32(3, 7);
-/// assert_eq!(a.get_u32(), 7);
-/// assert_eq!(a.len(), 4);
-/// assert_eq!(AttrBuf::new(1, [1u8, 2]).data(), &[1, 2]);
-/// ```
-///
-/// # Invariants
-///
-/// `hdr.nla_len` is `HDRLEN + N`.
-#[repr(C, align(4))]
-pub struct AttrBuf<const N: usize> {
-    hdr: bindings::nlattr,
-    data: [u8; N],
-}
-
-impl<const N: usize> AttrBuf<N> {
-    /// Creates an attribute of type `ty` with payload `data`.
-    #[inline]
-    pub fn new(ty: u16, data: [u8; N]) -> Self {
-        const { assert!(HDRLEN + N <= u16::MAX as usize) };
-        // INVARIANT: The length is the header's and the payload's.
-        Self {
-            hdr: bindings::nlattr {
-                nla_len: (HDRLEN + N) as u16,
-                nla_type: ty,
-            },
-            data,
-        }
-    }
-}
-
-impl AttrBuf<4> {
-    /// Creates a `u32` attribute.
-    #[inline]
-    pub fn u32(ty: u16, v: u32) -> Self {
-        Self::new(ty, v.to_ne_bytes())
-    }
-}
-
-impl<const N: usize> core::ops::Deref for AttrBuf<N> {
-    type Target = Attr;
-
-    #[inline]
-    fn deref(&self) -> &Attr {
-        // SAFETY: `repr(C)` puts the `N` payload bytes right behind the 4-byte header, whose
-        // `nla_len` is `HDRLEN + N` (the type invariant); both live as long as `self` and `&self`
-        // keeps them unchanged. The pointer is derived from all of `self`, not from the header
-        // field, so reading the payload through it stays within its provenance.
-        unsafe { Attr::from_raw(core::ptr::from_ref(self).cast()) }
     }
 }
 
@@ -359,7 +304,8 @@ impl ExtAck<'_> {
     ///
     /// # Safety
     ///
-    /// `ptr` is null or valid and not accessed by anything else for the lifetime of the result.
+    /// `ptr` is null or valid and not accessed by anything else for the lifetime of the result;
+    /// it is the ack of the netlink request being processed (see [`Attr::from_raw`]).
     #[inline]
     pub unsafe fn from_raw(ptr: *mut bindings::netlink_ext_ack) -> Self {
         // INVARIANT: Per the safety requirements.
@@ -388,10 +334,16 @@ impl ExtAck<'_> {
     }
 
     /// Sets the attribute the error is about, with no policy (`NL_SET_BAD_ATTR`).
+    ///
+    /// `netlink_ack_tlv_fill()` reports the attribute's offset in the request and WARNs if it
+    /// lies outside; an [`Attr`] always lies inside (its type invariant): no safe code can make
+    /// one of its own.
     #[inline]
     pub fn set_bad_attr(&mut self, attr: &Attr) {
         if !self.ptr.is_null() {
-            // SAFETY: A non-null `ptr` is valid and exclusively ours by the type invariant.
+            // SAFETY: A non-null `ptr` is valid and exclusively ours by the type invariant; the
+            // core reads `bad_attr` only as an offset into the request, which holds it (the
+            // `Attr` type invariant).
             unsafe {
                 (*self.ptr).bad_attr = attr.as_raw();
                 (*self.ptr).policy = core::ptr::null();
@@ -458,56 +410,107 @@ impl fmt::Write for Truncating<'_> {
     }
 }
 
-/// A netlink message being filled with attributes (e.g. by `rtnl_link_ops::fill_info`).
+/// The error of a [`Msg`] that has no room for an attribute: `-EMSGSIZE`.
+///
+/// Only a [`Msg`] makes one, so it is the one error `rtnl_link_ops::fill_info` can return: the
+/// core WARNs on any error in a message sized with `get_size` (`rtmsg_ifinfo_build_skb()`),
+/// and a dump goes on with its next message after this one. The adapter goes by the message's
+/// state, not by this error.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct MsgFull(());
+
+impl From<MsgFull> for Error {
+    #[inline]
+    fn from(_: MsgFull) -> Error {
+        EMSGSIZE
+    }
+}
+
+/// A netlink message being filled with attributes (`rtnl_link_ops::fill_info`), within the
+/// room its filler said it needs (`get_size`), which the core sized the message by.
+///
+/// An attribute beyond that room is not written: the caller learns it from
+/// [`Msg::over_budget`] and reports the filler's bug rather than fail the message. One that does
+/// not fit in the buffer makes the message [full](Msg::is_full), whatever the filler does with
+/// the error.
 ///
 /// # Invariants
 ///
 /// `skb` is a valid socket buffer holding a netlink message, exclusively borrowed for `'a`.
 pub struct Msg<'a> {
     skb: *mut bindings::sk_buff,
+    room: usize,
+    over_budget: bool,
+    full: bool,
     _p: PhantomData<&'a mut bindings::sk_buff>,
 }
 
 impl Msg<'_> {
-    /// Creates a `Msg` from a raw pointer.
+    /// Creates a `Msg` from a raw pointer, with `room` bytes for attributes.
     ///
     /// # Safety
     ///
     /// `skb` is a valid netlink message buffer, not accessed by anything else while the result
     /// lives.
     #[inline]
-    pub unsafe fn from_raw(skb: *mut bindings::sk_buff) -> Self {
+    pub unsafe fn from_raw(skb: *mut bindings::sk_buff, room: usize) -> Self {
         // INVARIANT: Per the safety requirements.
         Self {
             skb,
+            room,
+            over_budget: false,
+            full: false,
             _p: PhantomData,
         }
+    }
+
+    /// Whether an attribute was left out for want of room in the budget given to
+    /// [`Msg::from_raw`].
+    #[inline]
+    pub fn over_budget(&self) -> bool {
+        self.over_budget
+    }
+
+    /// Whether an attribute did not fit in the buffer.
+    #[inline]
+    pub fn is_full(&self) -> bool {
+        self.full
     }
 
     /// `ty` is the attribute type, the 16 bits of `nla_type`; its two top bits are the
     /// `NLA_F_NESTED` and `NLA_F_NET_BYTEORDER` flags, which these plain attributes do not have.
     #[inline]
-    fn put<V: AsBytes>(&mut self, ty: u16, v: &V) -> Result {
+    fn put<V: AsBytes>(&mut self, ty: u16, v: &V) -> Result<(), MsgFull> {
+        let size = total_size(size_of::<V>());
+        if size > self.room {
+            self.over_budget = true;
+            return Err(MsgFull(()));
+        }
         // SAFETY: `skb` is valid by the type invariant and only reached through `self`, borrowed
         // mutably.
-        unsafe { netlink::put_attr(self.skb, c_int::from(ty), v) }
+        if unsafe { netlink::put_attr(self.skb, c_int::from(ty), v) }.is_err() {
+            self.full = true;
+            return Err(MsgFull(()));
+        }
+        self.room -= size;
+        Ok(())
     }
 
     /// Adds a `u8` attribute (`nla_put_u8`).
     #[inline]
-    pub fn put_u8(&mut self, ty: u16, v: u8) -> Result {
+    pub fn put_u8(&mut self, ty: u16, v: u8) -> Result<(), MsgFull> {
         self.put(ty, &v)
     }
 
     /// Adds a `u16` attribute (`nla_put_u16`).
     #[inline]
-    pub fn put_u16(&mut self, ty: u16, v: u16) -> Result {
+    pub fn put_u16(&mut self, ty: u16, v: u16) -> Result<(), MsgFull> {
         self.put(ty, &v)
     }
 
     /// Adds a `u32` attribute (`nla_put_u32`).
     #[inline]
-    pub fn put_u32(&mut self, ty: u16, v: u32) -> Result {
+    pub fn put_u32(&mut self, ty: u16, v: u32) -> Result<(), MsgFull> {
         self.put(ty, &v)
     }
 }

@@ -81,6 +81,12 @@ unsafe impl<T: NetdevNotifier> Sync for Registration<T> {}
 
 impl<T: NetdevNotifier> Registration<T> {
     /// Registers `data` to receive the events of all devices.
+    ///
+    /// Registering and dropping the registration take RTNL (`register_netdevice_notifier()`):
+    /// neither may happen with RTNL held, e.g. in a callback given an [`Rtnl`], or it deadlocks
+    /// (lockdep reports it). No type can say that RTNL is not held, and without lockdep the
+    /// kernel cannot tell whether the current task holds it, so this is left to the caller, as
+    /// it is in C; modules register in their `init` and drop in their exit.
     pub fn new(data: T) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             data,

@@ -35,6 +35,7 @@ use crate::{
             Attrs,
             ExtAck,
             Msg,
+            MsgFull,
             Policy, //
         },
         notifier::{
@@ -562,13 +563,24 @@ pub trait Link: Driver {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// Room `fill_info` needs (`get_size`).
-    fn get_size(_dev: &DriverDevice<Self>) -> usize {
-        build_error!(VTABLE_DEFAULT_ERROR)
-    }
+    /// The room [`Link::fill_info`] needs at most (`get_size`): the sum of
+    /// [`total_size`](crate::net::nla::total_size) of each attribute. A constant: the core calls
+    /// `get_size` to size a message, also under RCU alone (`rtnl_calcit()`), before `fill_info`
+    /// fills it under RTNL.
+    const INFO_SIZE: usize = 0;
 
-    /// Reports the kind's attributes (`fill_info`).
-    fn fill_info(_dev: &DriverDevice<Self>, _msg: &mut Msg<'_>, _rtnl: &Rtnl) -> Result {
+    /// Reports the kind's attributes (`fill_info`) in a message with [`Link::INFO_SIZE`] bytes
+    /// of room for them.
+    ///
+    /// What the message says counts, not what this returns: if an attribute found no room in a
+    /// dump's message ([`MsgFull`]), the device goes into the next message; an attribute beyond
+    /// `INFO_SIZE` is left out, with a warning in the kernel log, as the core WARNs on a message
+    /// that `get_size` made too small.
+    fn fill_info(
+        _dev: &DriverDevice<Self>,
+        _msg: &mut Msg<'_>,
+        _rtnl: &Rtnl,
+    ) -> Result<(), MsgFull> {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 }
@@ -621,7 +633,7 @@ impl<T: Link> LinkAdapter<T> {
             } else {
                 None
             },
-            get_size: if T::HAS_GET_SIZE {
+            get_size: if T::HAS_FILL_INFO {
                 Some(Self::get_size)
             } else {
                 None
@@ -828,15 +840,9 @@ impl<T: Link> LinkAdapter<T> {
         T::get_link_net(dev, &rtnl).as_raw()
     }
 
-    /// Called by the core as `rtnl_link_ops::get_size`.
-    ///
-    /// # Safety
-    ///
-    /// The arguments are those the core passes to `rtnl_link_ops::get_size` for a device of this
-    /// driver.
-    unsafe extern "C" fn get_size(dev: *const bindings::net_device) -> usize {
-        // SAFETY: A device of this kind, valid during the call.
-        T::get_size(unsafe { Self::dev(dev) })
+    /// Called by the core as `rtnl_link_ops::get_size`; the device is not used.
+    extern "C" fn get_size(_dev: *const bindings::net_device) -> usize {
+        T::INFO_SIZE
     }
 
     /// Called by the core as `rtnl_link_ops::fill_info`.
@@ -849,10 +855,25 @@ impl<T: Link> LinkAdapter<T> {
         skb: *mut bindings::sk_buff,
         dev: *const bindings::net_device,
     ) -> c_int {
-        // SAFETY: Called under RTNL with a device of this kind and a message being built.
-        let (dev, mut msg, rtnl) =
-            unsafe { (Self::dev(dev), Msg::from_raw(skb), Rtnl::assume_held()) };
-        from_result(|| T::fill_info(dev, &mut msg, &rtnl).map(|()| 0))
+        // SAFETY: Called under RTNL with a device of this kind.
+        let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
+        // SAFETY: A message being built, which only the callback writes to during the call, with
+        // room for the `INFO_SIZE` that `get_size` said.
+        let mut msg = unsafe { Msg::from_raw(skb, T::INFO_SIZE) };
+        // The message says what happened, not the result, which may be a `MsgFull` of another
+        // message or ignore one of this.
+        let _ = T::fill_info(dev, &mut msg, &rtnl);
+        if msg.over_budget() {
+            crate::pr_warn_once!(
+                "{}: fill_info wrote more than INFO_SIZE; attributes left out\n",
+                T::KIND
+            );
+        }
+        if msg.is_full() {
+            EMSGSIZE.to_errno()
+        } else {
+            0
+        }
     }
 }
 
@@ -929,6 +950,10 @@ unsafe impl<T: Link> Sync for Registration<T> {}
 
 impl<T: Link> Registration<T> {
     /// Registers the link kind `T`.
+    ///
+    /// Registering and dropping the registration take RTNL (its notifier's, see
+    /// [`notifier::Registration::new`], and `rtnl_link_unregister()`): neither may happen with
+    /// RTNL held.
     pub fn new() -> impl PinInit<Self, Error> {
         // Fails the build for a `PEER_TYPE` the core would read out of bounds.
         #[allow(clippy::let_unit_value)]
