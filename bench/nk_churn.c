@@ -159,7 +159,7 @@ static int teardown(int n)
 		for (; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len))
 			gone += is_churn_dellink(nh);
 	}
-	printf("%.0f\n", n / (now() - t0));
+	printf("%.1f\n", n / (now() - t0));
 	return 0;
 }
 
@@ -215,6 +215,6 @@ int main(int argc, char **argv)
 		if (ns >= 0)
 			close(ns);
 	}
-	printf("%.0f\n", n / (now() - t0));
+	printf("%.1f\n", n / (now() - t0));
 	return 0;
 }
