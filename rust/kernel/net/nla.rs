@@ -419,13 +419,6 @@ impl fmt::Write for Truncating<'_> {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct MsgFull(());
 
-impl From<MsgFull> for Error {
-    #[inline]
-    fn from(_: MsgFull) -> Error {
-        EMSGSIZE
-    }
-}
-
 /// A netlink message being filled with attributes (`rtnl_link_ops::fill_info`), within the
 /// room its filler said it needs (`get_size`), which the core sized the message by.
 ///
