@@ -242,7 +242,7 @@ class Fuzzer:
         """The namespace goes away with all its devices, and comes back empty."""
         other = NAMESPACES[1 - NAMESPACES.index(ns)]
         # The devices whose peers are in ns go with it.
-        orphans = {i for i, attrs in self.links(other) if IFLA_LINK_NETNSID in attrs}
+        orphans = {i for i, _, attrs in self.links(other) if IFLA_LINK_NETNSID in attrs}
         # Our sockets and file in it would keep it alive.
         self.rtnl[ns].close()
         self.netdev[ns].close()
@@ -258,7 +258,7 @@ class Fuzzer:
         # every lease of the physical device has its lessee.
         last = None
         for _ in range(150):
-            left = orphans & {i for i, _ in self.links(other)}
+            left = orphans & {i for i, _, _ in self.links(other)}
             now = self.snapshot()
             virt = sum(line.count(", True)") for line in now[:-1])
             if not left and now == last and virt == now[-1].count(", True)"):
@@ -277,24 +277,20 @@ class Fuzzer:
 
     # --- what user space sees -----------------------------------------
     def links(self, ns):
-        """(ifindex, attributes) of every device in ns; attributes include
-        "flags"."""
+        """(ifindex, flags, attributes) of every device in ns."""
         _, _, replies = self.rtnl[ns].request(nk_nl.RTM_GETLINK, NLM_F_DUMP,
                                               nk_nl.ifinfomsg())
         out = []
         for r in replies:
             _, _, ifindex, flags, _ = struct.unpack_from("BxHiII", r)
-            attrs = nk_nl.attrs_of(r[16:])
-            attrs["flags"] = flags
-            out.append((ifindex, attrs))
+            out.append((ifindex, flags, nk_nl.attrs_of(r[16:])))
         return out
 
     def snapshot(self):
         names = {}
         links = {}
         for ns in NAMESPACES:
-            for ifindex, attrs in self.links(ns):
-                flags = attrs.pop("flags")
+            for ifindex, flags, attrs in self.links(ns):
                 name = attrs[IFLA_IFNAME].rstrip(b"\0").decode()
                 names[(ns, ifindex)] = name
                 links[(ns, name)] = (ifindex, flags, attrs)
